@@ -1,0 +1,535 @@
+"""Search ICD-10-CM the way a coder uses the Alphabetic Index: words in, ranked codes out.
+
+Three kinds of text are searched, in order of trust:
+
+1. the curated domain index (`data/domain_index.tsv`): lay terms and Index main terms for the neck
+   and cervical spine. Scored exact > all words of the term present > query inside the term > partial;
+2. the ICD-10-CM tabular: every code's description and inclusion terms, and the CMS External Cause
+   Index and Neoplasm Table rows (`index_xml`). Scored by weighted word overlap;
+3. a query that is itself a code returns that code (and its children) first.
+
+Words are normalised the same way on both sides: case, accents, possessives, plurals, spinal levels
+("C5-6", "c5/c6" -> one token), abbreviations (DDD, MVC, c-spine), a few lay synonyms folded into
+the Index's word (slipped / bulging / ruptured disc -> displacement), stop words dropped, and words
+after "without" marked negative so "with radiculopathy" never matches "without ... radiculopathy".
+
+Codes that need a 7th character are searched by their base description and returned as the
+initial-encounter code (S13.4 -> S13.4XXA) unless the query names another encounter (subsequent,
+sequela, nonunion ...). The compiled index is pickled in the cache folder, so a search costs
+milliseconds once it is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import os
+import pickle
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Protocol
+
+from cleanclaim.codes import domain_index, index_xml
+
+SEARCH_VERSION = "1"  # bump when tokenising or index layout changes (invalidates the pickled index)
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+
+
+class EntryLike(Protocol):
+    """What search needs from a code-set entry (cleanclaim.codes' CodeSet.iter_entries() items)."""
+
+    code: str
+    description: str
+    billable: bool
+    inclusion_terms: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TabularEntry:
+    """A plain entry, for callers (and tests) that build an index from their own list."""
+
+    code: str
+    description: str
+    billable: bool
+    inclusion_terms: tuple[str, ...] = ()
+
+
+STOP_WORDS = frozenset(
+    "a an and the of in on at to for by or my his her their its is are was from as into nos my "
+    "me i im has have had patient pt".split()
+)
+
+# Abbreviations and multi-word spellings, expanded before anything else.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "mvc": ("motor", "vehicle", "accident"),
+    "mva": ("motor", "vehicle", "accident"),
+    "ddd": ("degenerative", "disc", "disease"),
+    "djd": ("degenerative", "joint", "disease"),
+    "sci": ("spinal", "cord", "injury"),
+    "hnp": ("herniated", "nucleus", "pulposus"),
+    "oa": ("osteoarthritis",),
+    "dish": ("diffuse", "idiopathic", "skeletal", "hyperostosis"),
+    "opll": ("ossification", "posterior", "longitudinal", "ligament"),
+    "tos": ("thoracic", "outlet", "syndrome"),
+    "tb": ("tuberculosis",),
+    "fx": ("fracture",),
+    "ddx": (),
+}
+
+# Lay words and inflections folded into the word the Index and tabular use (both sides).
+CANONICAL: dict[str, str] = {
+    "disk": "disc",
+    "herniated": "displacement", "herniation": "displacement", "slipped": "displacement",
+    "bulging": "displacement", "bulge": "displacement", "bulged": "displacement",
+    "ruptured": "displacement", "rupture": "displacement", "protruding": "displacement",
+    "protrusion": "displacement", "prolapsed": "displacement", "prolapse": "displacement",
+    "extruded": "displacement", "extrusion": "displacement",
+    "broken": "fracture", "fractured": "fracture", "break": "fracture",
+    "sprained": "sprain", "strained": "strain", "pulled": "strain",
+    "dislocated": "dislocation", "subluxed": "subluxation",
+    "injured": "injury", "bruise": "contusion", "bruised": "contusion", "bruising": "contusion",
+    "radicular": "radiculopathy", "radiculitis": "radiculopathy",
+    "spondylotic": "spondylosis", "stenotic": "stenosis", "myelopathic": "myelopathy",
+    "degenerative": "degeneration", "degenerated": "degeneration", "arthritic": "arthritis",
+    "metastatic": "metastasis", "metastases": "metastasis", "mets": "metastasis",
+    "ache": "pain", "aching": "pain", "achy": "pain", "hurt": "pain", "hurts": "pain",
+    "hurting": "pain", "painful": "pain", "sore": "pain", "soreness": "pain",
+    "stiff": "stiffness", "swollen": "swelling", "lump": "mass",
+    "cancer": "malignant", "malignancy": "malignant", "tumour": "tumor", "neoplastic": "neoplasm",
+    "spread": "metastasis", "metastasized": "metastasis", "metastasised": "metastasis",
+    "infected": "infection", "gland": "node",
+    "wryneck": "wry",  # "wryneck" and "wry neck" are one term
+}
+
+# Query-side alternatives: a query word also matches these (at ALT_WEIGHT).
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "neck": ("cervical",),
+    "cervical": ("neck", "cervix"),
+    "spine": ("vertebra", "spinal", "vertebral", "column"),
+    "spinal": ("spine", "vertebral"),
+    "vertebra": ("spine", "vertebral"),
+    "vertebral": ("vertebra", "spine"),
+    "metastasis": ("secondary",),
+    "disc": ("intervertebral",),
+    "tingling": ("paresthesia",),
+    "numbness": ("anesthesia",),
+    "tumor": ("neoplasm",),
+    "c1": ("first", "atlas"), "c2": ("second", "axis"), "c3": ("third",), "c4": ("fourth",),
+    "c5": ("fifth",), "c6": ("sixth",), "c7": ("seventh",),
+    "atlas": ("first",), "axis": ("second",),
+}
+ALT_WEIGHT = 0.85
+CANDIDATES = 300  # texts scored in full per query, by matched query weight (domain texts always)
+
+# Words that pick the 7th character rather than the condition.
+ENCOUNTER_WORDS = frozenset({"initial", "subsequent", "encounter", "sequela", "nonunion", "malunion",
+                             "delayed", "healing", "routine", "late", "effect"})
+SEVENTH_BY_WORD = (("sequela", "S"), ("late", "S"), ("nonunion", "K"), ("malunion", "P"),
+                   ("delayed", "G"), ("subsequent", "D"))
+
+_LEVEL = re.compile(r"\b([ct])\s?(\d{1,2})\s*(?:-|/|\u2013|to)\s*([ct])?\s?(\d{1,2})\b")
+_C_SPINE = re.compile(r"\bc[\s-]?spine\b")
+_WORD = re.compile(r"[a-z0-9_]+|[,;()\[\]:]")
+_CODE_SHAPE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = _C_SPINE.sub("cervical spine", text)
+    text = _LEVEL.sub(lambda m: f" {m[1]}{m[2]}_{m[3] or m[1]}{m[4]} ", text)
+    return text.replace("'s", "").replace("'", "")
+
+
+def _stem(word: str) -> str:
+    """Light plural folding: vertebrae -> vertebra, muscles -> muscle, injuries -> injury."""
+    if len(word) <= 3 or "_" in word:
+        return word
+    if word.endswith("ae"):
+        return word[:-1]
+    if not word.endswith("s") or word.endswith(("ss", "us", "is", "os")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _norm_word(word: str) -> str:
+    word = CANONICAL.get(word, word)
+    word = _stem(word)
+    return CANONICAL.get(word, word)
+
+
+def tokenize(text: str) -> tuple[list[str], list[str]]:
+    """(essential, optional) tokens. Words in parentheses are the Index's nonessential modifiers:
+    they may match, but a description is not penalised for leaving them unmatched."""
+    essential: list[str] = []
+    optional: list[str] = []
+    negate = False
+    depth = 0
+    for m in _WORD.finditer(_fold(text)):
+        raw = m.group()
+        if raw in "([":
+            depth += 1
+            continue
+        if raw in ")]":
+            depth = max(0, depth - 1)
+            negate = False
+            continue
+        if raw in ",;:":
+            negate = False
+            continue
+        if raw == "without":
+            negate = True
+            continue
+        if raw == "with":
+            negate = False
+            continue
+        for word in PHRASES.get(raw, (raw,)):
+            if word in STOP_WORDS:
+                continue
+            token = _norm_word(word)
+            if negate:
+                token = "no-" + token
+            target = optional if depth else essential
+            if token not in target:
+                target.append(token)
+    return essential, optional
+
+
+def _as_query(text: str) -> tuple[list[str], str | None]:
+    """Query tokens for scoring, and the 7th character the query's encounter words ask for."""
+    essential, optional = tokenize(text)
+    tokens = [t for t in essential + optional if t not in ENCOUNTER_WORDS]
+    words = set(essential) | set(optional)
+    seventh = next((letter for word, letter in SEVENTH_BY_WORD if word in words), None)
+    return tokens, seventh
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(slots=True)
+class SearchHit:
+    code: str
+    description: str
+    score: float
+    matched: str  # the index term, description or inclusion term that matched
+    billable: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "description": self.description, "score": self.score,
+                "matched": self.matched}
+
+
+# Kinds of searchable text, best first.
+DOMAIN, TABULAR, INCLUSION, EXTERNAL_CAUSE, NEOPLASM = range(5)
+_KIND_OF_SOURCE = {"external_cause": EXTERNAL_CAUSE, "neoplasm": NEOPLASM}
+
+
+def _strip_dot(code: str) -> str:
+    return code.replace(".", "").strip().upper()
+
+
+def _seventh_base(code: str) -> str | None:
+    """For a 7-character code (an extension with its 7th character), the code it extends."""
+    bare = _strip_dot(code)
+    if len(bare) != 7:
+        return None
+    base = bare[:6].rstrip("X")
+    return base
+
+
+class SearchIndex:
+    """Searchable texts, their tokens and an inverted index; immutable once built."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, tuple[str, str, bool]] = {}  # bare code -> (dotted, description, billable)
+        self.doc_code: list[str] = []  # bare code
+        self.doc_text: list[str] = []
+        self.doc_kind: array = array("B")
+        self.doc_tokens: list[tuple[str, ...]] = []  # essential tokens first
+        self.doc_n_essential: array = array("H")
+        self.doc_weight: array = array("f")  # summed idf of each text's essential tokens
+        self.postings: dict[str, array] = {}
+        self.idf: dict[str, float] = {}
+        self.max_idf = 1.0
+
+    # -- building -----------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: Iterable[EntryLike], domain: Iterable[domain_index.DomainTerm] = (),
+              index_terms: Iterable[index_xml.IndexTerm] = ()) -> SearchIndex:
+        self = cls()
+        rows = [(e.code, e.description or "", bool(e.billable), tuple(e.inclusion_terms or ()))
+                for e in entries]
+        for dotted, desc, billable, _ in rows:
+            self.codes[_strip_dot(dotted)] = (dotted, desc, billable)
+        for term in domain:
+            self._add(term.code, term.term, DOMAIN)
+        # A code that needs a 7th character is searched under its base text, answered as "A".
+        initial = {}
+        for dotted, _, _, _ in rows:
+            bare = _strip_dot(dotted)
+            base = _seventh_base(bare)
+            if base is not None and bare.endswith("A"):
+                initial[base] = bare
+        for dotted, desc, billable, inclusions in rows:
+            bare = _strip_dot(dotted)
+            base = _seventh_base(bare)
+            if base is not None:
+                if base in initial:
+                    continue  # found through its base's text
+                target = bare  # 7th characters without an "A" (e.g. stages): each on its own
+            else:
+                target = initial.get(bare, bare)
+            self._add(target, desc, TABULAR)
+            for inc in inclusions:
+                self._add(target, inc, INCLUSION)
+        for term in index_terms:
+            bare = _strip_dot(term.code)
+            self._add(initial.get(bare, bare), term.text, _KIND_OF_SOURCE.get(term.source, TABULAR))
+        self._finish()
+        return self
+
+    def _add(self, code: str, text: str, kind: int) -> None:
+        essential, optional = tokenize(text)
+        if not essential and not optional:
+            return
+        doc = len(self.doc_code)
+        self.doc_code.append(_strip_dot(code))
+        self.doc_text.append(text)
+        self.doc_kind.append(kind)
+        self.doc_tokens.append(tuple(essential + optional))
+        self.doc_n_essential.append(len(essential))
+        for token in essential + optional:
+            posting = self.postings.get(token)
+            if posting is None:
+                posting = self.postings[token] = array("I")
+            posting.append(doc)
+
+    def _finish(self) -> None:
+        n = len(self.doc_code) + 1
+        self.idf = {t: math.log(n / (len(p) + 1)) + 1.0 for t, p in self.postings.items()}
+        self.max_idf = math.log(n) + 1.0
+        self.doc_weight = array("f", (
+            sum(self.idf[t] for t in tokens[:n_ess])
+            for tokens, n_ess in zip(self.doc_tokens, self.doc_n_essential, strict=True)))
+
+    # -- querying -----------------------------------------------------------------------------
+
+    def _weight(self, token: str) -> float:
+        return self.idf.get(token, self.max_idf)
+
+    def describe(self, code: str) -> tuple[str, str, bool]:
+        bare = _strip_dot(code)
+        known = self.codes.get(bare)
+        if known:
+            return known
+        return (_dotted(bare), "", True)
+
+    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
+        if limit <= 0 or not text.strip():
+            return []
+        hits: dict[str, SearchHit] = {}
+        self._code_hits(text.strip(), hits)
+        tokens, seventh = _as_query(text)
+        if tokens:
+            self._text_hits(tokens, hits)
+        if seventh:
+            hits = self._swap_seventh(hits, seventh)
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, not h.billable, h.code))
+        return ranked[:limit]
+
+    def _code_hits(self, text: str, hits: dict[str, SearchHit]) -> None:
+        if not _CODE_SHAPE.match(text):
+            return
+        bare = _strip_dot(text)
+        if bare not in self.codes:
+            return
+        dotted, desc, billable = self.codes[bare]
+        hits[bare] = SearchHit(dotted, desc, 1.0, dotted, billable)
+        for child in sorted(c for c in self.codes if c.startswith(bare) and c != bare)[:25]:
+            dotted, desc, billable = self.codes[child]
+            score = 0.9 - 0.01 * (len(child) - len(bare)) + (0.02 if billable else 0.0)
+            hits[child] = SearchHit(dotted, desc, round(score, 4), dotted, billable)
+
+    def _text_hits(self, tokens: list[str], hits: dict[str, SearchHit]) -> None:
+        alts = {t: [a for a in ALTERNATIVES.get(t, ()) if a not in tokens] for t in tokens}
+        weights = {t: self._weight(t) for t in tokens}
+        total = sum(weights.values())
+        # Accumulate the matched query weight per text, then score the most promising ones fully.
+        acc: dict[int, float] = {}
+        for t in tokens:
+            w = weights[t]
+            for doc in self.postings.get(t, ()):
+                acc[doc] = acc.get(doc, 0.0) + w
+            for alt in alts[t]:
+                for doc in self.postings.get(alt, ()):
+                    acc[doc] = acc.get(doc, 0.0) + w * ALT_WEIGHT * 0.999
+        if not acc:
+            return
+        if len(acc) > CANDIDATES:
+            best = heapq.nlargest(CANDIDATES, acc.items(), key=itemgetter(1))
+            candidates = {d for d, _ in best}
+            candidates.update(d for d in acc if self.doc_kind[d] == DOMAIN)
+        else:
+            candidates = set(acc)
+        for doc in candidates:
+            score = self._score(doc, tokens, alts, weights, total)
+            if score <= 0.0:
+                continue
+            code = self.doc_code[doc]
+            dotted, desc, billable = self.describe(code)
+            if not billable:
+                score -= 0.08
+            score = round(max(score, 0.0), 4)
+            prev = hits.get(code)
+            if prev is None or score > prev.score:
+                hits[code] = SearchHit(dotted, desc, score, self.doc_text[doc], billable)
+
+    def _score(self, doc: int, tokens: list[str], alts: dict[str, list[str]], weights: dict[str, float],
+               total: float) -> float:
+        doc_tokens = self.doc_tokens[doc]
+        n_ess = self.doc_n_essential[doc]
+        present = set(doc_tokens)
+        got = 0.0
+        direct = True
+        all_found = True
+        used: set[str] = set()
+        for t in tokens:
+            if t in present:
+                got += weights[t]
+                used.add(t)
+                continue
+            alt = next((a for a in alts[t] if a in present), None)
+            if alt is not None:
+                got += weights[t] * ALT_WEIGHT
+                used.add(alt)
+                direct = False
+            else:
+                all_found = False
+        if got == 0.0:
+            return 0.0
+        cov_q = got / total
+        essential = doc_tokens[:n_ess]
+        idf = self.idf
+        cov_t = sum(idf[t] for t in essential if t in used) / (self.doc_weight[doc] or 1.0)
+        term_inside = all(t in used for t in essential)
+        kind = self.doc_kind[doc]
+        if kind == DOMAIN:
+            if all_found and term_inside:
+                if direct and list(essential) == tokens:
+                    return 1.0
+                return 0.98 if direct else 0.95
+            if term_inside:  # the whole term is in the query, plus other words
+                return 0.80 + 0.12 * cov_q
+            if all_found:  # the query is part of a longer term
+                return 0.70 + 0.12 * cov_t
+            if cov_q >= 0.5:
+                return 0.40 + 0.25 * cov_q * cov_t
+            return 0.25 * cov_q * cov_t
+        # Tabular text, inclusion terms, External Cause Index and Neoplasm Table rows.
+        if all_found and term_inside:
+            score = 0.90 if direct else 0.86
+        else:
+            score = 0.15 + 0.60 * cov_q * (0.55 + 0.45 * cov_t)
+        if kind in (EXTERNAL_CAUSE, NEOPLASM):
+            score -= 0.02
+        if kind == NEOPLASM and "secondary" in present and "secondary" not in used:
+            score -= 0.03  # "cancer of X" means the primary site unless spread is said
+        return score
+
+    def _swap_seventh(self, hits: dict[str, SearchHit], letter: str) -> dict[str, SearchHit]:
+        """The query named an encounter: A codes become that encounter's code where it exists."""
+        out: dict[str, SearchHit] = {}
+        for bare, hit in hits.items():
+            if _seventh_base(bare) is not None and bare.endswith("A"):
+                other = bare[:-1] + letter
+                if other in self.codes:
+                    dotted, desc, billable = self.codes[other]
+                    hit = SearchHit(dotted, desc, hit.score, hit.matched, billable)
+                    bare = other
+            prev = out.get(bare)
+            if prev is None or hit.score > prev.score:
+                out[bare] = hit
+        return out
+
+
+def _dotted(bare: str) -> str:
+    return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The process-wide index
+
+
+def _codeset_entries() -> tuple[list[Any], str]:
+    """(entries, identity) from cleanclaim.codes' code set; ([], "none") while it is unavailable."""
+    try:
+        from cleanclaim.codes import get_codeset  # type: ignore[attr-defined]
+        from cleanclaim.codes.cache import cache_key
+    except ImportError:
+        return [], "none"
+    try:
+        cs = get_codeset()
+        return list(cs.iter_entries()), cache_key()
+    except (AttributeError, OSError, RuntimeError):
+        return [], "none"
+
+
+def _cache_folder() -> Path:
+    return index_xml._cache_folder()
+
+
+def _cache_file(identity: str) -> Path:
+    key = "|".join((SEARCH_VERSION, identity, domain_index.fingerprint(), index_xml.index_fingerprint()))
+    digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+    return _cache_folder() / f"search-{digest}.pickle"
+
+
+@lru_cache(maxsize=1)
+def default_index() -> SearchIndex:
+    """The index over the domain table, the code set and the CMS index files, loaded once."""
+    identity = "none"
+    try:
+        from cleanclaim.codes.cache import cache_key
+
+        identity = cache_key()
+    except ImportError:
+        pass
+    target = _cache_file(identity)
+    try:
+        with target.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, SearchIndex):
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    entries, identity_now = _codeset_entries()
+    index = SearchIndex.build(entries, domain_index.domain_terms(), index_xml.index_terms())
+    if entries and identity_now == identity:  # only a complete index is worth keeping
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            with tmp.open("wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return index
+
+
+def search(text: str, limit: int = 10) -> list[SearchHit]:
+    """Ranked ICD-10-CM codes for a term, best first; billable codes preferred over headers."""
+    return default_index().search(text, limit)

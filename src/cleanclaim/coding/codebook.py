@@ -1,0 +1,64 @@
+"""Code-set access for the coder: official titles, validity and Excludes1 from `cleanclaim.codes` when
+it is available, with the domain tables in data/domain_codes.yaml as the fallback."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def domain() -> dict[str, Any]:
+    text = resources.files("cleanclaim.coding").joinpath("data", "domain_codes.yaml").read_text("utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    if "source" not in data or "effective_date" not in data:
+        raise ValueError("coding/data/domain_codes.yaml: missing source / effective_date header")
+    return data
+
+
+@cache
+def _codeset() -> Any:
+    try:
+        from cleanclaim.codes import get_codeset
+
+        return get_codeset()
+    except Exception:  # noqa: BLE001 - the coder still works from its own tables
+        return None
+
+
+def description(code: str) -> str:
+    cs = _codeset()
+    if cs is not None:
+        text = cs.description(code)
+        if text:
+            return str(text)
+    return str(domain()["descriptions"].get(code, ""))
+
+
+def is_billable(code: str, on: date | None) -> bool | None:
+    cs = _codeset()
+    if cs is None:
+        return None
+    try:
+        return bool(cs.is_billable(code, on or date.today()))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def excludes1_conflict(a: str, b: str) -> str | None:
+    """The Excludes1 note text when a and b may never be reported together."""
+    cs = _codeset()
+    if cs is not None:
+        hit = cs.excludes1_conflict(a, b)
+        if hit is None:
+            return None
+        return f"{getattr(hit, 'owner', '')} Excludes1: {getattr(hit, 'note', '')}".strip()
+    for x, y in domain()["excludes1_fallback"]:
+        for p, q in ((a, b), (b, a)):
+            if p.startswith(x) and q.startswith(y):
+                return f"{x} Excludes1: {y}"
+    return None

@@ -1,0 +1,127 @@
+"""The note-reading pipeline: a blank spaCy English model with a line-aware sentence splitter and the
+three medspaCy components (TargetMatcher, Sectionizer, ConText), each configured from data/*.yaml.
+
+Built once per process (`get_pipeline`): loading costs about a second, a note a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_LOCK = threading.Lock()
+_NLP: Any = None
+
+SENTENCE_END = frozenset({".", "!", "?"})
+
+
+@cache
+def load_data(name: str) -> dict[str, Any]:
+    """A data file from notes/data (YAML with `source` and `effective_date` headers)."""
+    text = resources.files("cleanclaim.notes").joinpath("data", name).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
+    if not isinstance(data, dict) or "source" not in data or "effective_date" not in data:
+        raise ValueError(f"notes/data/{name}: missing source / effective_date header")
+    return data
+
+
+def _import_medspacy() -> None:
+    """Import the medspaCy components without QuickUMLS: medspacy.util imports quickumls (and nltk,
+    ~0.35 s) only to register a component this pipeline never uses."""
+    if "medspacy" in sys.modules or "quickumls" in sys.modules:
+        return
+    stub = types.ModuleType("quickumls")
+    stub.spacy_component = types.ModuleType("quickumls.spacy_component")  # type: ignore[attr-defined]
+    sys.modules["quickumls"] = stub
+    sys.modules["quickumls.spacy_component"] = stub.spacy_component  # type: ignore[attr-defined]
+    try:
+        import medspacy.context  # noqa: F401
+        import medspacy.section_detection  # noqa: F401
+        import medspacy.target_matcher  # noqa: F401
+    finally:
+        # a later real `import quickumls` must get the real package
+        sys.modules.pop("quickumls", None)
+        sys.modules.pop("quickumls.spacy_component", None)
+
+
+def _set_sentences(doc: Any) -> Any:
+    """Sentence starts after . ! ? and after every line break (lists and headings end a sentence)."""
+    prev_end = True
+    for tok in doc:
+        tok.is_sent_start = prev_end
+        text = tok.text
+        prev_end = text in SENTENCE_END or ("\n" in text and tok.is_space) or text.endswith("\n")
+        if tok.is_space and "\n" not in text:
+            prev_end = prev_end or tok.i > 0 and doc[tok.i - 1].text in SENTENCE_END
+    return doc
+
+
+def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(level_token) if tok == "LEVEL" else tok for tok in pattern]
+
+
+def build_pipeline() -> Any:
+    _import_medspacy()
+    import spacy
+    from medspacy.context import ConTextRule
+    from medspacy.section_detection import SectionRule
+    from medspacy.target_matcher import TargetRule
+    from spacy.language import Language
+
+    if "cleanclaim_sentences" not in Language.factories:
+        Language.component("cleanclaim_sentences")(_set_sentences)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("cleanclaim_sentences")
+    matcher = nlp.add_pipe("medspacy_target_matcher")
+    targets = load_data("targets.yaml")
+    rules = []
+    for concept, spec in targets["concepts"].items():
+        for phrase in spec.get("phrases", []):
+            rules.append(TargetRule(str(phrase), concept))
+        for i, pattern in enumerate(spec.get("patterns", [])):
+            rules.append(TargetRule(f"{concept.lower()} pattern {i}", concept,
+                                    pattern=_expand_level(pattern, targets["level_token"])))
+    matcher.add(rules)
+
+    sections = load_data("sections.yaml")
+    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None})
+    sec_rules = []
+    for category, titles in sections["sections"].items():
+        for title in titles:
+            sec_rules.append(SectionRule(f"{title}:", category))
+    sectionizer.add(sec_rules)
+
+    context = nlp.add_pipe("medspacy_context", config={"rules": None})
+    context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
+    return nlp
+
+
+def _context_rules(default_path: str, rule_cls: Any) -> list[Any]:
+    """medspaCy's default ConText rules minus the ones the domain file removes, plus the domain rules."""
+    data = load_data("context_rules.yaml")
+    removed = {str(x).lower() for x in data.get("remove", [])}
+    removed |= {str(spec["literal"]).lower() for spec in data["rules"]}  # a domain rule replaces its namesake
+    keep = [r for r in rule_cls.from_json(default_path) if r.literal.lower() not in removed]
+    for spec in data["rules"]:
+        keep.append(rule_cls(
+            literal=spec["literal"], category=spec["category"], pattern=spec.get("pattern"),
+            direction=spec.get("direction", "BIDIRECTIONAL"), max_scope=spec.get("max_scope")))
+    return keep
+
+
+def get_pipeline() -> Any:
+    """The process-wide pipeline (built on first use, thread-safe)."""
+    global _NLP
+    if _NLP is None:
+        with _LOCK:
+            if _NLP is None:
+                _NLP = build_pipeline()
+    return _NLP

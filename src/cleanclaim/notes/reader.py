@@ -1,0 +1,227 @@
+"""Read a clinical note: medspaCy finds sections, target concepts and ConText assertions; regular
+expressions from data/findings.yaml add the attributes a coder needs (laterality, cervical level,
+displacement, chronicity), the objective neuro findings, imaging findings, encounter phase, trauma
+mechanism, conservative-care duration and the documentation checklist."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from cleanclaim.notes.model import NON_CURRENT_SECTIONS, Finding, Mention, NoteReading, Span
+from cleanclaim.notes.pipeline import get_pipeline, load_data
+
+# Concepts whose region is judged against other spinal regions (a "lumbar radiculopathy" is not ours).
+SPINE_CONCEPTS = frozenset({
+    "RADICULOPATHY", "MYELOPATHY", "SPONDYLOSIS", "DISC_HERNIATION", "DISC_DEGENERATION", "DISC_DISORDER",
+    "STENOSIS", "OSTEOMYELITIS", "DISCITIS", "ANKYLOSING_SPONDYLITIS", "POSTLAMINECTOMY", "EPIDURAL_ABSCESS",
+})
+# Concepts judged against every other body site (a "wrist fracture" or "low back strain" is not ours).
+SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS"})
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "twelve": 12, "several": 3, "few": 2, "a": 1}
+_ORDINAL_LEVEL = {"first": "C1", "second": "C2", "third": "C3", "fourth": "C4", "fifth": "C5",
+                  "sixth": "C6", "seventh": "C7"}
+_QUALIFIER = re.compile(
+    r"^(left|right|bilateral|left-sided|right-sided|cervical|acute|chronic|subacute|mild|moderate|severe|"
+    r"multilevel|multi-level|degenerative|displaced|nondisplaced|non-displaced|traumatic|c[1-8]|t1|"
+    r"c[1-7]-c?[1-8]|c7-t1|-|–|/|[1-8]|and|mid|lower|upper|high|posterior|axial|mechanical|recurrent|"
+    r"persistent|symptomatic|central|paracentral|foraminal|broad-based|focal|large|small|new|worsening)$",
+    re.I)
+_NEGATION_BEFORE = re.compile(r"\b(no|not|without|denies|denied|negative for|absence of|absent|never)\b"
+                              r"[^;,.]*$", re.I)
+_CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
+
+
+@cache
+def _patterns() -> dict[str, Any]:
+    data = load_data("findings.yaml")
+
+    def comp(x: Any) -> Any:
+        if isinstance(x, str):
+            return re.compile(x, re.I)
+        if isinstance(x, dict):
+            return {k: comp(v) for k, v in x.items() if k not in {"source", "effective_date"}}
+        return x
+
+    return comp(data)
+
+
+def read_note(text: str) -> NoteReading:
+    """All findings in one pass over the note."""
+    pats = _patterns()
+    nlp = get_pipeline()
+    doc = nlp(text)
+    reading = NoteReading(text=text)
+    for sec in getattr(doc._, "sections", []) or []:
+        cat = sec.category or "none"
+        reading.sections.append((cat, doc[sec.title_start].idx if sec.title_start is not None else 0,
+                                 _tok_end(doc, sec.body_end)))
+    reading.neck_context = bool(pats["region"]["cervical"].search(text))
+
+    imaging_sents: set[int] = set()
+    for sent in doc.sents:
+        section = sent[0]._.section_category or "none"
+        stext = sent.text
+        if section == "imaging" or (pats["imaging_study"].search(stext) and pats["imaging_result"].search(stext)
+                                     and section not in {"assessment", "plan"}):
+            imaging_sents.add(sent.start)
+
+    for ent in doc.ents:
+        reading.mentions.append(_mention(doc, ent, pats, imaging_sents))
+    reading.imaging = [m for m in reading.mentions if m.imaging and not m.negated and not m.family
+                       and m.concept not in {"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER"}]
+    _neuro(doc, reading, pats)
+    _phase(text, reading, pats)
+    _facts(text, reading, pats)
+    return reading
+
+
+def _tok_end(doc: Any, i: int | None) -> int:
+    if i is None or i >= len(doc):
+        return len(doc.text)
+    return doc[i].idx
+
+
+def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: set[int]) -> Mention:
+    sent = ent.sent
+    section = ent._.section_category or "none"
+    w_start = max(sent.start, ent.start - 5)
+    w_end = min(sent.end, ent.end + 5)
+    window = doc[w_start:w_end].text
+    ev_start = ent.start
+    while ev_start > sent.start and _QUALIFIER.match(doc[ev_start - 1].text):
+        ev_start -= 1
+    while ev_start < ent.start and doc[ev_start].text in {"-", "–", "/", "and"}:
+        ev_start += 1
+    ev = doc[ev_start:ent.end]
+    m = Mention(
+        concept=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text,
+        evidence=Span(ev.start_char, ev.end_char, ev.text),
+        sentence=Span(sent.start_char, sent.end_char, sent.text), section=section,
+        negated=ent._.is_negated, historical=ent._.is_historical, hypothetical=ent._.is_hypothetical,
+        uncertain=ent._.is_uncertain, family=ent._.is_family,
+        modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in ent._.modifiers),
+        imaging=sent.start in imaging_sents,
+    )
+    if section == "family_history":
+        m.family = True
+    elif section in {"pmh", "psh"}:
+        m.historical = True
+    m.region = _region(m.concept, window, sent.text, pats)
+    m.laterality = _laterality(window, pats)
+    m.levels = _levels(window, pats) or (_levels(sent.text, pats) if m.concept in SPINE_CONCEPTS
+                                          or m.concept == "FRACTURE" else ())
+    for kind in ("nondisplaced", "displaced"):
+        if pats["displacement"][kind].search(window):
+            m.displacement = kind
+            break
+    for kind in ("chronic", "acute"):
+        if pats["chronicity"][kind].search(window):
+            m.chronicity = kind
+            break
+    return m
+
+
+def _region(concept: str, window: str, sentence: str, pats: dict[str, Any]) -> str:
+    region = pats["region"]
+    other = region["other_spine"] if concept in SPINE_CONCEPTS else (
+        region["other_body"] if concept in SITE_CONCEPTS else None)
+    for text in (window, sentence):
+        if region["cervical"].search(text):
+            return "cervical"
+        if other is not None and other.search(text):
+            return "other"
+    return "unknown"
+
+
+def _laterality(text: str, pats: dict[str, Any]) -> str | None:
+    lat = pats["laterality"]
+    if lat["bilateral"].search(text):
+        return "bilateral"
+    right, left = bool(lat["right"].search(text)), bool(lat["left"].search(text))
+    if right and left:
+        return "bilateral"
+    return "right" if right else "left" if left else None
+
+
+def _levels(text: str, pats: dict[str, Any]) -> tuple[str, ...]:
+    lv = pats["levels"]
+    found: list[str] = []
+    for m in lv["disc"].finditer(text):
+        if m.group(3):
+            found.append(f"C{m.group(3)}-T1")
+            continue
+        lo, hi = m.group(1), m.group(2).replace(" ", "").upper()
+        found.append(f"C{lo}-T1" if hi.startswith("T") else f"C{lo}-C{hi}")
+    for m in lv["single"].finditer(text):
+        found.append(f"C{m.group(1)}")
+    for m in lv["words"].finditer(text):
+        found.append(_ORDINAL_LEVEL[m.group(1).lower()])
+    for m in lv["atlas_axis"].finditer(text):
+        word = m.group(1).lower()
+        found.append("C1" if word in {"atlas", "jefferson"} else "C2")
+    out: list[str] = []
+    for level in found:
+        if level not in out:
+            out.append(level)
+    return tuple(out)
+
+
+def _neuro(doc: Any, reading: NoteReading, pats: dict[str, Any]) -> None:
+    text = reading.text
+    for sent in doc.sents:
+        section = sent[0]._.section_category or "none"
+        if section in NON_CURRENT_SECTIONS or section in {"hpi", "chief_complaint"}:
+            continue
+        stext = sent.text
+        if pats["neuro_exam_documented"].search(stext):
+            reading.neuro_exam = True
+        for kind, rx in pats["neuro_signs"].items():
+            for m in rx.finditer(stext):
+                before = stext[:m.start()]
+                cut = list(_CLAUSE_CUT.finditer(before))
+                clause = before[cut[-1].end():] if cut else before
+                if _NEGATION_BEFORE.search(clause) and "positive" not in m.group(0).lower():
+                    continue
+                start = sent.start_char + m.start()
+                end = sent.start_char + m.end()
+                reading.neuro_signs.append(Finding(kind, Span(start, end, text[start:end]),
+                                                   _laterality(m.group(0), pats)))
+
+
+def _phase(text: str, reading: NoteReading, pats: dict[str, Any]) -> None:
+    for phase in ("sequela", "subsequent", "initial"):
+        m = pats["phase"][phase].search(text)
+        if m:
+            reading.encounter_phase = phase
+            reading.phase_evidence = Span(m.start(), m.end(), m.group(0))
+            return
+
+
+def _weeks(num: str, unit: str) -> int:
+    n = int(num) if num.isdigit() else _NUM_WORDS.get(num.lower(), 0)
+    return n * 4 if unit.lower().startswith("mo") else n
+
+
+def _facts(text: str, reading: NoteReading, pats: dict[str, Any]) -> None:
+    m = pats["mechanism"].search(text)
+    if m:
+        reading.mechanism = Span(m.start(), m.end(), m.group(0))
+    weeks = [_weeks(x.group(1), x.group(2)) for x in pats["conservative_care"].finditer(text)]
+    weeks += [_weeks(x.group(2), x.group(3)) for x in pats["conservative_care_rev"].finditer(text)]
+    reading.conservative_care_weeks = max(weeks) if weeks else None
+    doc_pats = pats["documentation"]
+    checklist: dict[str, bool | None] = {k: bool(rx.search(text)) for k, rx in doc_pats.items()}
+    checklist["neuro_exam"] = reading.neuro_exam
+    # procedure-diagnosis linkage: a procedure named in a sentence that also says what it is for
+    linked: bool | None = None
+    for sent in re.split(r"(?<=[.!?\n])", text):
+        if pats["procedure"].search(sent):
+            ok = bool(pats["procedure_link"].search(sent))
+            linked = ok if linked is None else (linked or ok)
+    checklist["procedure_linkage"] = linked
+    order = ["onset", "duration", "location", "radiation", "severity", "functional_impact", "neuro_exam",
+             "workup_plan", "procedure_linkage"]
+    reading.documentation = {k: checklist.get(k) for k in order}

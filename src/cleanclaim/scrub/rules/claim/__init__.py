@@ -1,0 +1,1 @@
+"""Claim rules: pointers, NPIs, required fields, duplicate lines, totals, modifiers, procedure codes."""

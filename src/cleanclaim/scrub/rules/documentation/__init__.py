@@ -1,0 +1,1 @@
+"""Claim-vs-note rules: run only with --notes; they call the note coder (cleanclaim.coding)."""

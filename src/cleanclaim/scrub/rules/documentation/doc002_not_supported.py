@@ -1,0 +1,54 @@
+"""DOC002: a billed diagnosis the note does not support."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cleanclaim.scrub.context import ClaimContext
+from cleanclaim.scrub.registry import Hit, rule
+from cleanclaim.scrub.rules.documentation._note import more_specific_documented, note_codes, rejected_reason
+
+
+@rule(id="DOC002", name="diagnosis-not-supported-by-note", category="code_not_supported_by_documentation",
+      severity="warning", needs_notes=True,
+      reference="ICD-10-CM Official Guidelines IV (outpatient): code what the documentation supports",
+      fix="Remove the diagnosis, or query the provider to document it.")
+def diagnosis_not_supported_by_note(ctx: ClaimContext) -> Iterator[Hit]:
+    """Billed diagnosis that nothing in the note supports (same code, same category, or a relative).
+
+    External-cause, status (``Z``) codes are skipped: notes rarely state them in words the coder
+    reads. Radiculopathy billed on a note that documents neck pain without radiating symptoms or
+    neurologic findings is the common case.
+
+    Anti-pattern::
+
+        dx M54.12
+        line 99213
+        note Neck pain for 3 days after sleeping awkwardly. No radiation, no numbness or weakness.
+        note Exam: paraspinal tenderness, full strength, normal reflexes. Assessment: neck pain.
+
+    Best practice::
+
+        dx M54.2
+        line 99213
+        note Neck pain for 3 days after sleeping awkwardly. No radiation, no numbness or weakness.
+        note Exam: paraspinal tenderness, full strength, normal reflexes. Assessment: neck pain.
+    """
+    note = ctx.note
+    if note is None:
+        return
+    documented = note_codes(note)
+    if not documented:
+        return
+    for d in ctx.dx:
+        code = d.code
+        if not d.f.exists or code[0] in "VWXYZ" or code in documented:
+            continue
+        if any(n[:3] == code[:3] or n.startswith(code) or code.startswith(n) for n in documented):
+            continue
+        if more_specific_documented(ctx, d, documented):
+            continue   # DOC001 reports it as the more specific code
+        reason = rejected_reason(note, code)
+        extra = f" ({reason})" if reason else ""
+        yield Hit(f"The note does not support {d.f.dotted}{extra}; it documents "
+                  f"{', '.join(ctx.codes.cs.dotted(n) or n for n in documented[:4])}.", (d.f.dotted,))

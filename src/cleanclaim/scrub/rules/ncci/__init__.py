@@ -1,0 +1,1 @@
+"""NCCI procedure-to-procedure, add-on and Medically Unlikely Edits from the curated tables in scrub/data."""

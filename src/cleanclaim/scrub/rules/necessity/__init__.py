@@ -1,0 +1,1 @@
+"""Medical necessity: diagnoses and procedures checked against payer / LCD policies (scrub/data/policies)."""

@@ -1,0 +1,146 @@
+"""The one door from the web layer to the engines: the same calls the CLI makes.
+
+Engines are imported lazily (start-up stays quick and a build without one engine still serves
+the rest: its endpoints answer 503). Nothing here decides a code or a finding; it only converts
+engine answers to the contract dictionaries and engine input errors to API errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cleanclaim.web.errors import ApiError, EngineUnavailable, from_input_error
+
+# spaCy pipelines and DuckDB connections are not documented as thread-safe: one call at a time.
+_coding_lock = threading.Lock()
+_remits_lock = threading.Lock()
+
+
+def _attr(module: str, name: str, engine: str) -> Callable[..., Any]:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise EngineUnavailable(engine) from exc
+
+
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    from cleanclaim.errors import InputError
+
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        raise from_input_error(exc) from exc
+
+
+def _as_dict(obj: Any) -> Any:
+    return obj.as_dict() if hasattr(obj, "as_dict") else obj
+
+
+def available() -> dict[str, bool]:
+    """Which engines this installation has, for /health."""
+    found = {}
+    for engine, module, name in (("codes", "cleanclaim.codes", "get_codeset"),
+                                 ("search", "cleanclaim.codes.search", "search"),
+                                 ("coding", "cleanclaim.coding", "code_note"),
+                                 ("scrub", "cleanclaim.scrub", "scrub_files"),
+                                 ("denials", "cleanclaim.remits", "analyze_files")):
+        try:
+            _attr(module, name, engine)
+            found[engine] = True
+        except EngineUnavailable:
+            found[engine] = False
+    return found
+
+
+def lookup(code: str, on: date | None = None) -> dict[str, Any]:
+    get_codeset = _attr("cleanclaim.codes", "get_codeset", "code-set")
+    return _as_dict(_call(get_codeset().lookup, code, on=on))
+
+
+def search(text: str, limit: int = 10) -> list[dict[str, Any]]:
+    fn = _attr("cleanclaim.codes.search", "search", "search")
+    return [_as_dict(hit) for hit in _call(fn, text, limit=limit)]
+
+
+def code_note(text: str, *, setting: str = "outpatient", on: date | None = None, age: int | None = None,
+              sex: str | None = None, note_id: str | None = None) -> dict[str, Any]:
+    fn = _attr("cleanclaim.coding", "code_note", "coding")
+    with _coding_lock:
+        result = _call(fn, text, setting=setting, on=on, age=age, sex=sex, note_id=note_id)
+    return _as_dict(result)
+
+
+def scrub(paths: Sequence[Path], on: date | None = None) -> dict[str, Any]:
+    fn = _attr("cleanclaim.scrub", "scrub_files", "scrub")
+    report = _as_dict(_call(fn, [str(p) for p in paths], on=on))
+    _reject_unreadable(report)
+    return report
+
+
+def analyze_remits(paths: Sequence[Path]) -> dict[str, Any]:
+    fn = _attr("cleanclaim.remits", "analyze_files", "denials")
+    with _remits_lock:
+        report = _as_dict(_call(fn, [str(p) for p in paths]))
+    _reject_unreadable(report)
+    return report
+
+
+def appeal_draft(claim: dict[str, Any]) -> str | None:
+    """The remits engine's appeal letter for one denied claim (None when it has none)."""
+    for module, name in (("cleanclaim.remits.appeals", "draft_appeal"),
+                         ("cleanclaim.remits", "draft_appeal")):
+        try:
+            fn = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        draft = _call(fn, claim)
+        if draft is None:
+            return None
+        if isinstance(draft, str):
+            return draft
+        for attr in ("text", "body", "letter"):
+            if isinstance(getattr(draft, attr, None), str):
+                return getattr(draft, attr)
+        d = _as_dict(draft)
+        if isinstance(d, dict):
+            return d.get("text") or d.get("body") or d.get("letter")
+        return str(draft)
+    return None
+
+
+def comparison_table(code: str) -> list[dict[str, Any]]:
+    """The domain guide's 'when to use it / what instead' table when `code` is in it, else []."""
+    try:
+        fn = _attr("cleanclaim.codes.comparison", "comparison_for", "comparison")
+    except EngineUnavailable:
+        return []
+    return [_as_dict(r) for r in (_call(fn, code) or [])]
+
+
+def warm() -> None:
+    """Load code-set caches and pipelines before the first request, so it is not slow."""
+    for fn in (lambda: lookup("M54.2"), lambda: search("neck pain", 1)):
+        with contextlib.suppress(ApiError):
+            fn()
+
+
+def _reject_unreadable(report: dict[str, Any]) -> None:
+    """An upload is all or nothing: a file the engine could not read, or read no claim from,
+    fails the whole request (422), so nothing is stored half-way."""
+    for f in report.get("files", []):
+        name = f.get("file")
+        if f.get("error"):
+            raise ApiError(422, "invalid_input", f"{name}: {f['error']}", file=name,
+                           segment_number=f.get("segment_number"), segment_id=f.get("segment_id"))
+        if not f.get("claims"):
+            problems = [p for p in (f.get("findings") or []) + (f.get("errors") or []) if isinstance(p, dict)]
+            first = problems[0] if problems else {}
+            why = f": {first['message']}" if first.get("message") else ""
+            raise ApiError(422, "no_claims", f"{name}: no claim could be read{why}", file=name,
+                           segment_number=first.get("segment_number"), segment_id=first.get("segment_id"))

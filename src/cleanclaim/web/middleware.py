@@ -1,0 +1,96 @@
+"""ASGI middleware: request size limit and PHI-free request logging.
+
+Logs carry a request id, method, route template, status, duration and key id: never query
+strings, bodies, note text or member ids."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+log = logging.getLogger("cleanclaim.web")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class LimitAndLog:
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:12]
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = {"code": 500, "sent": False}
+        limit = self.max_bytes
+
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _too_large(send, limit)
+            _log(scope, 413, started, request_id)
+            return
+
+        seen = 0
+
+        async def counting_receive() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge()
+            return message
+
+        async def tracking_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["sent"] = True
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not status["sent"]:
+                await _too_large(send, limit)
+            status["code"] = 413
+        finally:
+            _log(scope, status["code"], started, request_id)
+
+
+def _content_length(scope: dict) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _too_large(send: Any, limit: int) -> None:
+    body = json.dumps({"error": {"status": 413, "code": "payload_too_large",
+                                 "message": f"request body exceeds the {limit // (1024 * 1024)} MB limit",
+                                 "limit_bytes": limit}}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _log(scope: dict, status: int, started: float, request_id: str) -> None:
+    route = scope.get("route")
+    path = getattr(route, "path", None) or ("static" if scope["path"].startswith("/static") else "?")
+    who = scope.get("state", {}).get("key_id")
+    log.info("request id=%s %s %s status=%s ms=%.1f key=%s", request_id, scope.get("method"), path,
+             status, (time.perf_counter() - started) * 1000, who if who is not None else "-")
