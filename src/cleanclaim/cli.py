@@ -74,5 +74,7 @@ def main() -> None:
     sys.exit(rc if isinstance(rc, int) else 0)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # run through the package so command modules share one `app`
+    from cleanclaim.cli import main as package_main
+
+    package_main()

@@ -261,6 +261,7 @@ def build(path: Path | None = None, log: Callable[[str], None] | None = None) ->
     con.commit()
     con.execute("VACUUM")
     con.close()
+    os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     say(f"compiled {len(rows):,} entries in {time.perf_counter() - t0:.1f}s -> {target}")
     return target

@@ -63,10 +63,11 @@ class TabularEntry:
     inclusion_terms: tuple[str, ...] = ()
 
 
-STOP_WORDS = frozenset(
-    "a an and the of in on at to for by or my his her their its is are was from as into nos my "
-    "me i im has have had patient pt".split()
-)
+STOP_WORDS = frozenset({
+    "a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "by", "or", "my", "his", "her",
+    "their", "its", "is", "are", "was", "from", "as", "into", "nos", "me", "i", "im", "has", "have",
+    "had", "patient", "pt",
+})
 
 # Abbreviations and multi-word spellings, expanded before anything else.
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -285,7 +286,7 @@ class SearchIndex:
             base = _seventh_base(bare)
             if base is not None and bare.endswith("A"):
                 initial[base] = bare
-        for dotted, desc, billable, inclusions in rows:
+        for dotted, desc, _, inclusions in rows:
             bare = _strip_dot(dotted)
             base = _seventh_base(bare)
             if base is not None:
@@ -494,7 +495,10 @@ def _cache_folder() -> Path:
 
 
 def _cache_file(identity: str) -> Path:
-    key = "|".join((SEARCH_VERSION, identity, domain_index.fingerprint(), index_xml.index_fingerprint()))
+    # The module's own source is part of the key: a change to tokenising rebuilds the index.
+    source = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    key = "|".join((SEARCH_VERSION, source, identity, domain_index.fingerprint(),
+                    index_xml.index_fingerprint()))
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
     return _cache_folder() / f"search-{digest}.pickle"
 

@@ -6,7 +6,7 @@ and the rules selected for its payer; an unreadable claim is reported and counte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,8 @@ class Scrubber:
     """Holds what is shared across claims: rules per payer pack, tables, code-set memo, note coder."""
 
     def __init__(self, config: ScrubConfig | None = None, *, on: date | None = None,
-                 notes_dir: str | Path | None = None, codeset: Any = None) -> None:
+                 notes_dir: str | Path | None = None, notes: Mapping[str, str] | None = None,
+                 codeset: Any = None) -> None:
         from cleanclaim.codes import get_codeset
 
         self.config = config or ScrubConfig()
@@ -67,7 +68,8 @@ class Scrubber:
         self.notes_dir = Path(notes_dir) if notes_dir else None
         if self.notes_dir is not None and not self.notes_dir.is_dir():
             raise InputError("notes folder not found", file=str(self.notes_dir))
-        self._code_note = _note_coder() if self.notes_dir is not None else None
+        self.notes = notes             # claim id -> note text, for callers that hold notes in memory
+        self._code_note = _note_coder() if self.notes_dir is not None or notes is not None else None
         self._packs: dict[str | None, tuple[list[Rule], list[Policy], bool]] = {}
         self.note_errors: dict[str, str] = {}
 
@@ -79,7 +81,7 @@ class Scrubber:
             cfg = self.config
             rules = select_rules(self.rules, cfg.select, cfg.ignore,
                                  pack.select if pack else [], pack.ignore if pack else [])
-            if self.notes_dir is None:
+            if self._code_note is None:
                 rules = [r for r in rules if not r.needs_notes]
             policies = [p for p in self.tables.policies
                         if pack and any(s.upper() == "ALL" or s.lower() in (p.id.lower(), p.payer.lower())
@@ -89,12 +91,15 @@ class Scrubber:
         return hit
 
     def _load_note(self, ctx: ClaimContext) -> Any:
-        assert self.notes_dir is not None and self._code_note is not None
-        path = self.notes_dir / f"{ctx.claim.claim_id}.txt"
-        if not path.is_file():
+        assert self._code_note is not None
+        cid = ctx.claim.claim_id
+        text = self.notes.get(cid) if self.notes is not None else None
+        path = self.notes_dir / f"{cid}.txt" if self.notes_dir is not None and cid else None
+        if text is None and path is not None and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+        if not text:
             return None
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
             return self._code_note(text, setting="outpatient", on=ctx.on, age=ctx.age, sex=ctx.sex,
                                    note_id=ctx.claim.claim_id)
         except InputError as exc:
@@ -114,8 +119,8 @@ class Scrubber:
                                         hit.fix or r.fix, r.reference))
         findings.sort(key=lambda f: (f.line or 0, _RANK[f.severity], f.rule))
         note = None
-        if self.notes_dir is not None and ctx._note_loaded and ctx._note is not None:
-            note = str(self.notes_dir / f"{claim.claim_id}.txt")
+        if ctx._note_loaded and ctx._note is not None:
+            note = str(self.notes_dir / f"{claim.claim_id}.txt") if self.notes_dir else "<in memory>"
         return ClaimResult(claim.claim_id, file or claim.source.file, claim.claim_id, float(claim.total_charge),
                            findings, payer=pack.key if pack else (claim.claim_filing_indicator or None),
                            note=note)
@@ -184,7 +189,8 @@ def scrub_files(paths: Iterable[str | Path], notes_dir: str | Path | None = None
 
 
 def scrub_claims(claims: Iterable[Claim], *, config: ScrubConfig | None = None, on: date | None = None,
-                 notes_dir: str | Path | None = None, codeset: Any = None) -> ScrubReport:
-    """Scrub claim objects built in memory (tests, the web layer)."""
-    scrubber = Scrubber(config or ScrubConfig(), on=on, notes_dir=notes_dir, codeset=codeset)
+                 notes_dir: str | Path | None = None, notes: Mapping[str, str] | None = None,
+                 codeset: Any = None) -> ScrubReport:
+    """Scrub claim objects built in memory (tests, the web layer); ``notes`` maps claim id to note text."""
+    scrubber = Scrubber(config or ScrubConfig(), on=on, notes_dir=notes_dir, notes=notes, codeset=codeset)
     return collect(scrubber.scrub_claim(c) for c in claims)

@@ -1,0 +1,5 @@
+"""`python -m cleanclaim` runs the CLI."""
+
+from cleanclaim.cli import main
+
+main()

@@ -1,0 +1,144 @@
+"""Injuries of the neck: fractures of cervical vertebrae (S12), sprain of cervical ligaments (S13.4),
+strain of neck muscles (S16.1). 7th characters by encounter phase (OCG I.C.19.a); fractures not stated
+as displaced are coded displaced, not stated open are coded closed (OCG I.C.19.c.1); for a sequela the
+residual condition is reported first and the injury with 7th character S (OCG I.C.19.a, I.B.10)."""
+
+from __future__ import annotations
+
+import re
+
+from cleanclaim.coding.codebook import domain
+from cleanclaim.coding.context import CodingContext
+from cleanclaim.notes.model import Mention
+
+RANK = 30
+SEQUELA_RANK = 25
+_PHASE_TEXT = {
+    "A": "initial encounter: the patient is receiving active treatment (evaluation and treatment of the injury)",
+    "B": "initial encounter for an open fracture under active treatment",
+    "D": "subsequent encounter: active treatment is complete and the patient is seen during routine healing "
+         "or recovery",
+    "G": "subsequent encounter with delayed healing",
+    "K": "subsequent encounter for nonunion",
+    "S": "sequela: a residual condition of the healed injury is being treated",
+}
+
+
+def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
+    phase = ctx.reading.encounter_phase
+    text = " ".join(m.sentence.text for m in mentions) + " " + ctx.reading.text
+    if phase == "sequela":
+        return "S"
+    if phase == "subsequent":
+        if fracture and re.search(r"\bnon-?union\b", text, re.I):
+            return "K"
+        if fracture and re.search(r"\bdelayed (?:healing|union)\b", text, re.I):
+            return "G"
+        return "D"
+    if fracture and any(re.search(r"\bopen (?:fracture|fx)\b|\bcompound fracture\b", m.sentence.text, re.I)
+                        for m in mentions):
+        return "B"
+    return "A"
+
+
+def _injury_mentions(ctx: CodingContext, concept: str) -> list[Mention]:
+    if ctx.reading.encounter_phase != "sequela":
+        return ctx.established(concept)
+    # a sequela names the old injury as history ("due to an old C5 fracture"): accept it as the cause
+    out = []
+    for m in ctx.mentions(concept):
+        if m.negated or m.hypothetical or m.family or not ctx.in_domain(m):
+            continue
+        if m.uncertain and not ctx.inpatient:
+            continue
+        if m.diagnostic or not ctx.assessment_scope:
+            out.append(m)
+    return out
+
+
+def _fracture_type(text: str, vertebra: str) -> str:
+    words = domain()["fracture_type_words"]
+    types = domain()["fracture_types"]
+    for ftype, rx in words.items():
+        if re.search(rx, text, re.I) and (vertebra in types[ftype] or "any" in types[ftype]):
+            return ftype
+    return "unspecified"
+
+
+def fracture_code(vertebra: str, ftype: str, displaced: bool, char7: str) -> str:
+    data = domain()
+    v = data["fracture_vertebra"][vertebra]
+    stems = data["fracture_types"][ftype]
+    stem = stems.get(vertebra) or stems["any"]
+    stem = stem.replace("{v}", v)
+    if stem.endswith("X"):
+        return f"{stem}{char7}"
+    if ftype == "dens_type2":
+        return f"{stem}{'0' if displaced else '2'}{char7}"
+    return f"{stem}{'0' if displaced else '1'}{char7}"
+
+
+def fractures(ctx: CodingContext) -> None:
+    found = [m for m in _injury_mentions(ctx, "FRACTURE")
+             if not re.search(r"\b(pathologic\w*|osteoporotic|insufficiency|fragility)\b", m.sentence.text, re.I)]
+    if not found:
+        return
+    by_vertebra: dict[str, list[Mention]] = {}
+    for m in found:
+        singles = [lv for lv in m.levels if "-" not in lv and lv in domain()["fracture_vertebra"]]
+        for lv in singles or ["?"]:
+            by_vertebra.setdefault(lv, []).append(m)
+    if "?" in by_vertebra and len(by_vertebra) > 1:
+        del by_vertebra["?"]  # the unspecified mention is one of the named vertebrae
+    sequela = ctx.reading.encounter_phase == "sequela"
+    for vertebra, ms in by_vertebra.items():
+        char7 = seventh(ctx, True, ms)
+        phase_note = f"7th character {char7}: {_PHASE_TEXT[char7]} (OCG I.C.19.a)."
+        if vertebra == "?":
+            code = f"S12.9XX{char7}"
+            ctx.add(code, ms, "Cervical fracture documented without the vertebra. " + phase_note,
+                    "ICD-10-CM OCG I.C.19.a", confidence=0.7, rank=SEQUELA_RANK if sequela else RANK)
+            ctx.query("fracture level", "A cervical fracture is documented without the vertebral level. "
+                      "Please document which vertebra (C1-C7) and whether it is displaced.")
+            continue
+        text = " ".join(m.evidence.text + " " + m.sentence.text for m in ms)
+        ftype = _fracture_type(text, vertebra)
+        stated = next((m.displacement for m in ms if m.displacement), None)
+        displaced = stated != "nondisplaced"
+        code = fracture_code(vertebra, ftype, displaced, char7)
+        why = f"Fracture of {vertebra} documented"
+        why += f" ({ftype.replace('_', ' ')} type)." if ftype != "unspecified" else "."
+        conf = 0.9
+        if stated is None:
+            why += " Displacement not stated: coded displaced and closed (OCG I.C.19.c.1)."
+            conf = 0.75
+            ctx.query("fracture displacement", f"The {vertebra} fracture is not described as displaced or "
+                      "nondisplaced. Please document the displacement (coded displaced by default).")
+        else:
+            why += f" Documented as {stated}."
+        if sequela:
+            why += " The residual condition is reported first and the fracture with 7th character S."
+        ctx.add(code, ms, f"{why} {phase_note}", "ICD-10-CM OCG I.C.19.a; I.C.19.c.1",
+                confidence=conf, rank=SEQUELA_RANK if sequela else RANK)
+
+
+def soft_tissue_injuries(ctx: CodingContext) -> None:
+    stems = domain()["injury_codes"]
+    sequela = ctx.reading.encounter_phase == "sequela"
+    labels = {"SPRAIN": "Sprain of the cervical ligaments (including whiplash)",
+              "STRAIN": "Strain of the neck muscles, fascia and tendons"}
+    for concept in ("SPRAIN", "STRAIN"):
+        found = _injury_mentions(ctx, concept)
+        if not found:
+            continue
+        char7 = seventh(ctx, False, found)
+        why = f"{labels[concept]} documented. 7th character {char7}: {_PHASE_TEXT[char7]} (OCG I.C.19.a)."
+        if sequela:
+            why += " The residual condition is reported first (OCG I.C.19.a sequela)."
+        ctx.add(f"{stems[concept]}{char7}", found, why, "ICD-10-CM OCG I.C.19.a; I.B.5",
+                rank=SEQUELA_RANK if sequela else RANK)
+
+
+def decide(ctx: CodingContext) -> None:
+    fractures(ctx)
+    soft_tissue_injuries(ctx)

@@ -1,0 +1,36 @@
+"""Other specific neck conditions that replace M54.2: torticollis (M43.6, spasmodic G24.3 - an Excludes1
+pair), cervicogenic headache (G44.86), occipital neuralgia (M54.81), myalgia of neck muscles (M79.12),
+postlaminectomy syndrome (M96.1)."""
+
+from __future__ import annotations
+
+from cleanclaim.coding.codebook import domain
+from cleanclaim.coding.context import CodingContext
+
+RANK = 30
+_WHY = {
+    "TORTICOLLIS": "Torticollis (wry neck) documented; the neck pain is integral to it.",
+    "SPASMODIC_TORTICOLLIS": "Spasmodic torticollis (cervical dystonia) documented: G24.3, an Excludes1 "
+                             "partner of M43.6 so torticollis NOS is not added.",
+    "CONGENITAL_TORTICOLLIS": "Congenital (sternomastoid) torticollis documented: Q68.0, Excludes1 at M43.6.",
+    "CERVICOGENIC_HEADACHE": "Cervicogenic headache documented; it replaces the neck-pain symptom code.",
+    "OCCIPITAL_NEURALGIA": "Occipital neuralgia documented.",
+    "MYALGIA": "Myalgia of the neck muscles documented (myalgia of auxiliary muscles, head and neck).",
+    "POSTLAMINECTOMY": "Postlaminectomy syndrome documented after cervical spine surgery.",
+}
+
+
+def decide(ctx: CodingContext) -> None:
+    codes = domain()["simple_codes"]
+    spasmodic = ctx.established("SPASMODIC_TORTICOLLIS")
+    congenital = ctx.established("CONGENITAL_TORTICOLLIS")
+    for concept in _WHY:
+        found = ctx.established(concept)
+        if concept == "TORTICOLLIS":
+            # "spasmodic torticollis" also contains "torticollis": the specific form wins
+            taken = {(m.start, m.end) for m in spasmodic + congenital}
+            found = [m for m in found if not any(s <= m.start and m.end <= e for s, e in taken)]
+        if not found:
+            continue
+        ctx.add(codes[concept], found, _WHY[concept], "ICD-10-CM OCG I.B.5; I.A.12.a", rank=RANK,
+                needs_review=concept == "CONGENITAL_TORTICOLLIS")

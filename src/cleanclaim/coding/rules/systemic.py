@@ -1,0 +1,120 @@
+"""Systemic causes of neck pain: meningitis, metastatic disease (with its primary), ankylosing
+spondylitis, vertebral osteomyelitis / discitis / epidural abscess (with the organism). They are
+sequenced first; the neck-pain symptom they explain is not coded (OCG I.B.5)."""
+
+from __future__ import annotations
+
+import re
+
+from cleanclaim.coding.codebook import domain
+from cleanclaim.coding.context import CodingContext
+from cleanclaim.notes.model import Mention
+
+RANK = 10
+
+
+def _first_match(table: list[dict[str, str]], text: str) -> dict[str, str] | None:
+    for row in table:
+        if re.search(row["words"], text, re.I):
+            return row
+    return None
+
+
+def meningitis(ctx: CodingContext) -> None:
+    for m in ctx.established("MENINGITIS"):
+        row = _first_match(domain()["meningitis"], f"{m.text} {m.sentence.text}")
+        code = row["code"] if row else "G03.9"
+        ctx.add(code, [m], "Meningitis is documented as the cause of the presentation; neck pain and "
+                "stiffness are integral to it and are not coded separately. Sequenced first as the "
+                "condition chiefly responsible for the encounter.", "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+
+
+def metastatic(ctx: CodingContext) -> None:
+    mets = [m for m in ctx.established("METASTASIS")]
+    if not mets:
+        return
+    codes = domain()["simple_codes"]
+    ctx.add(codes["BONE_METASTASIS"], mets, "Metastatic disease to the cervical spine (bone) is documented "
+            "and explains the neck pain; the secondary site is sequenced first because the encounter is "
+            "directed at it.", "ICD-10-CM OCG I.C.2.d; I.B.5", rank=RANK)
+    primaries = [p for p in ctx.mentions("PRIMARY_CANCER") if not p.negated and not p.family]
+    if not primaries:
+        ctx.query("primary site", "Metastatic disease to the cervical spine is documented without the "
+                  "primary malignancy. Please document the primary site and whether it is current or "
+                  "treated (personal history).")
+        return
+    p = primaries[0]
+    row = _first_match(domain()["primary_cancers"], p.text)
+    if row is None:
+        return
+    treated = p.historical or bool(re.search(r"\b(history of|h/o|s/p|status post|treated|remission|"
+                                              r"no evidence of|resected|mastectomy|prostatectomy)\b",
+                                              p.sentence.text, re.I))
+    if treated and row.get("history"):
+        ctx.add(row["history"], [p], "The primary malignancy is documented as previously treated with no "
+                "current primary; personal history code with the metastatic site.",
+                "ICD-10-CM OCG I.C.2.d", rank=RANK, confidence=0.75)
+        ctx.query("primary site", "Is the primary malignancy still present or under treatment? The note "
+                  "describes it as treated; history code Z85 assumed.")
+        return
+    lat = p.laterality if p.laterality in {"right", "left"} else "unspecified"
+    key = f"male_{lat}" if (ctx.sex or "").upper().startswith("M") and f"male_{lat}" in row else lat
+    code = row.get(key) or row.get("unspecified")
+    if code:
+        ctx.add(code, [p], "Primary malignancy documented with the metastatic disease; coded after the "
+                "secondary site the encounter is directed at.", "ICD-10-CM OCG I.C.2.d", rank=RANK + 1)
+
+
+def ankylosing_spondylitis(ctx: CodingContext) -> None:
+    found = ctx.established("ANKYLOSING_SPONDYLITIS")
+    if not found:
+        return
+    codes = domain()["simple_codes"]
+    cervical = any(m.region == "cervical" for m in found) or ctx.reading.neck_context
+    code = codes["ANKYLOSING_SPONDYLITIS_CERVICAL" if cervical else "ANKYLOSING_SPONDYLITIS_UNSPECIFIED"]
+    ctx.add(code, found, "Ankylosing spondylitis involving the cervical spine is documented as the cause of "
+            "the neck pain, which is integral to it (not coded); sequenced first.",
+            "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+
+
+def _organism(ctx: CodingContext, infection: Mention, after: str) -> None:
+    orgs = [o for o in ctx.mentions("ORGANISM") if not o.negated and not o.hypothetical and not o.family]
+    if not orgs:
+        ctx.query("organism", f"{infection.text.capitalize()} is documented without the causative organism. "
+                  "If cultures identified one, please document it (code B95-B97 is added).")
+        return
+    o = orgs[0]
+    row = _first_match(domain()["organisms"], o.text)
+    if row is None:
+        return
+    a = ctx.add(row["code"], [o], f"'Use additional code (B95-B97) to identify infectious agent' at {after}: "
+                "the organism documented is reported after the infection.",
+                "ICD-10-CM OCG I.A.12 (use additional code); I.C.1.d", rank=RANK)
+    a.position = max(a.position, infection.start + 1)
+
+
+def spinal_infection(ctx: CodingContext) -> None:
+    codes = domain()["simple_codes"]
+    for concept, key, label in (("OSTEOMYELITIS", "OSTEOMYELITIS_CERVICAL", "vertebral osteomyelitis"),
+                                ("EPIDURAL_ABSCESS", "EPIDURAL_ABSCESS", "spinal epidural abscess")):
+        found = ctx.established(concept)
+        if found:
+            ctx.add(codes[key], found, f"Cervical {label} is documented as the cause of the neck pain (integral, "
+                    "not coded); sequenced first.", "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+            _organism(ctx, found[0], codes[key])
+    found = ctx.established("DISCITIS")
+    if found:
+        infective = any(re.search(r"pyogenic|septic|infect|bacterial", m.text + " " + m.sentence.text, re.I)
+                        for m in found) or bool(ctx.mentions("ORGANISM"))
+        code = codes["DISCITIS_INFECTIVE_CERVICAL" if infective else "DISCITIS_CERVICAL"]
+        ctx.add(code, found, "Cervical discitis is documented as the cause of the neck pain (integral, not "
+                "coded); sequenced first." + (" Infective (pyogenic) disc infection per the note." if infective
+                                              else ""), "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+        _organism(ctx, found[0], code)
+
+
+def decide(ctx: CodingContext) -> None:
+    meningitis(ctx)
+    metastatic(ctx)
+    ankylosing_spondylitis(ctx)
+    spinal_infection(ctx)
