@@ -76,7 +76,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "ddd": ("degenerative", "disc", "disease"),
     "djd": ("degenerative", "joint", "disease"),
     "sci": ("spinal", "cord", "injury"),
-    "hnp": ("herniated", "nucleus", "pulposus"),
+    "hnp": ("herniated", "disc"),
     "oa": ("osteoarthritis",),
     "dish": ("diffuse", "idiopathic", "skeletal", "hyperostosis"),
     "opll": ("ossification", "posterior", "longitudinal", "ligament"),
@@ -105,6 +105,8 @@ CANONICAL: dict[str, str] = {
     "ache": "pain", "aching": "pain", "achy": "pain", "hurt": "pain", "hurts": "pain",
     "hurting": "pain", "painful": "pain", "sore": "pain", "soreness": "pain",
     "stiff": "stiffness", "swollen": "swelling", "lump": "mass",
+    "osteoporotic": "osteoporosis", "congenitally": "congenital",
+    "narrowing": "stenosis", "narrowed": "stenosis", "narrow": "stenosis",
     "cancer": "malignant", "malignancy": "malignant", "tumour": "tumor", "neoplastic": "neoplasm",
     "spread": "metastasis", "metastasized": "metastasis", "metastasised": "metastasis",
     "infected": "infection", "gland": "node",
@@ -120,6 +122,9 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "vertebra": ("spine", "vertebral"),
     "vertebral": ("vertebra", "spine"),
     "metastasis": ("secondary",),
+    "secondary": ("metastasis",),
+    "compression": ("myelopathy",),
+    "newborn": ("congenital", "birth"), "infant": ("congenital", "birth"), "baby": ("congenital", "birth"),
     "disc": ("intervertebral",),
     "tingling": ("paresthesia",),
     "numbness": ("anesthesia",),
@@ -129,7 +134,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "atlas": ("first",), "axis": ("second",),
 }
 ALT_WEIGHT = 0.85
-CANDIDATES = 300  # texts scored in full per query, by matched query weight (domain texts always)
+CANDIDATES = 200  # texts scored in full per query, by matched query weight (domain texts always)
 
 # Words that pick the 7th character rather than the condition.
 ENCOUNTER_WORDS = frozenset({"initial", "subsequent", "encounter", "sequela", "nonunion", "malunion",
@@ -138,15 +143,35 @@ SEVENTH_BY_WORD = (("sequela", "S"), ("late", "S"), ("nonunion", "K"), ("malunio
                    ("delayed", "G"), ("subsequent", "D"))
 
 _LEVEL = re.compile(r"\b([ct])\s?(\d{1,2})\s*(?:-|/|\u2013|to)\s*([ct])?\s?(\d{1,2})\b")
+_LEVEL_SPACED = re.compile(r"\b([ct])(\d{1,2}) ([ct])(\d{1,2})\b")  # "c5 c6": both letters needed
 _C_SPINE = re.compile(r"\bc[\s-]?spine\b")
+# Prefixes written both joined and apart ("post laminectomy", "post-laminectomy", "postlaminectomy").
+_PREFIX = re.compile(r"\b(post|non|pre)-(?=[a-z]{3})")
+_PREFIX_SPACED = re.compile(
+    r"\b(post|non) (?=(?:laminectomy|traumatic|procedural|operative|surgical|herpetic|infectious|"
+    r"displaced|union|specific|infective)\b)")
+# Multi-word lay phrases folded into the Index's single word.
+_PHRASE_FOLDS = (
+    (re.compile(r"\bnucleus pulposus\b"), "disc"),
+    (re.compile(r"\bmuscle (?:pain|ache)s?\b|\bmuscular pain\b"), "myalgia"),
+)
+# Capitalised abbreviations that are ordinary words in lower case ("AS" vs "as").
+_CAPS_ABBREVIATIONS = {"AS": "ankylosing spondylitis", "RA": "rheumatoid arthritis"}
+_CAPS = re.compile(r"\b(" + "|".join(_CAPS_ABBREVIATIONS) + r")\b")
 _WORD = re.compile(r"[a-z0-9_]+|[,;()\[\]:]")
 _CODE_SHAPE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
 
 
 def _fold(text: str) -> str:
+    text = _CAPS.sub(lambda m: _CAPS_ABBREVIATIONS[m[1]], text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = _C_SPINE.sub("cervical spine", text)
+    text = _PREFIX.sub(r"\1", text)
+    text = _PREFIX_SPACED.sub(r"\1", text)
+    for pattern, word in _PHRASE_FOLDS:
+        text = pattern.sub(word, text)
     text = _LEVEL.sub(lambda m: f" {m[1]}{m[2]}_{m[3] or m[1]}{m[4]} ", text)
+    text = _LEVEL_SPACED.sub(lambda m: f" {m[1]}{m[2]}_{m[3]}{m[4]} ", text)
     return text.replace("'s", "").replace("'", "")
 
 
@@ -253,19 +278,27 @@ def _seventh_base(code: str) -> str | None:
 
 
 class SearchIndex:
-    """Searchable texts, their tokens and an inverted index; immutable once built."""
+    """Searchable texts, their tokens and an inverted index; immutable once built.
+
+    Stored flat (joined strings, int arrays) so the pickled index loads in a few tens of ms."""
 
     def __init__(self) -> None:
-        self.codes: dict[str, tuple[str, str, bool]] = {}  # bare code -> (dotted, description, billable)
-        self.doc_code: list[str] = []  # bare code
+        self.code_index: dict[str, int] = {}  # bare code -> row in code_desc / code_billable
+        self.code_desc: list[str] = []
+        self.code_billable = bytearray()
+        self.default_child: dict[str, str] = {}  # header -> its "unspecified" billable descendant
+        self.doc_code: list[str] = []  # bare code each text leads to
         self.doc_text: list[str] = []
-        self.doc_kind: array = array("B")
-        self.doc_tokens: list[tuple[str, ...]] = []  # essential tokens first
-        self.doc_n_essential: array = array("H")
-        self.doc_weight: array = array("f")  # summed idf of each text's essential tokens
+        self.doc_kind = array("B")
+        self.doc_n_essential = array("H")
+        self.doc_weight = array("f")  # summed idf of each text's essential tokens
+        self.vocab: list[str] = []
+        self.doc_flat = array("I")  # token ids of every text, essential first
+        self.doc_offset = array("I", [0])
         self.postings: dict[str, array] = {}
         self.idf: dict[str, float] = {}
         self.max_idf = 1.0
+        self._pending: list[tuple[str, ...]] = []  # tokens per text while building
 
     # -- building -----------------------------------------------------------------------------
 
@@ -273,21 +306,21 @@ class SearchIndex:
     def build(cls, entries: Iterable[EntryLike], domain: Iterable[domain_index.DomainTerm] = (),
               index_terms: Iterable[index_xml.IndexTerm] = ()) -> SearchIndex:
         self = cls()
-        rows = [(e.code, e.description or "", bool(e.billable), tuple(e.inclusion_terms or ()))
+        rows = [(_strip_dot(e.code), e.description or "", bool(e.billable), tuple(e.inclusion_terms or ()))
                 for e in entries]
-        for dotted, desc, billable, _ in rows:
-            self.codes[_strip_dot(dotted)] = (dotted, desc, billable)
+        for bare, desc, billable, _ in rows:
+            self.code_index[bare] = len(self.code_desc)
+            self.code_desc.append(" ".join(desc.split()))
+            self.code_billable.append(billable)
         for term in domain:
             self._add(term.code, term.term, DOMAIN)
         # A code that needs a 7th character is searched under its base text, answered as "A".
         initial = {}
-        for dotted, _, _, _ in rows:
-            bare = _strip_dot(dotted)
+        for bare, _, _, _ in rows:
             base = _seventh_base(bare)
             if base is not None and bare.endswith("A"):
                 initial[base] = bare
-        for dotted, desc, _, inclusions in rows:
-            bare = _strip_dot(dotted)
+        for bare, desc, _, inclusions in rows:
             base = _seventh_base(bare)
             if base is not None:
                 if base in initial:
@@ -301,8 +334,30 @@ class SearchIndex:
         for term in index_terms:
             bare = _strip_dot(term.code)
             self._add(initial.get(bare, bare), term.text, _KIND_OF_SOURCE.get(term.source, TABULAR))
+        self._find_defaults(initial)
         self._finish()
         return self
+
+    def _find_defaults(self, initial: dict[str, str]) -> None:
+        """For each header, the billable code a coder lands on when nothing more is documented:
+        follow the "unspecified" child down (S12.4 -> S12.40 -> S12.400 -> S12.400A)."""
+        children: dict[str, list[str]] = {}
+        for bare in self.code_index:
+            if len(bare) > 3 and _seventh_base(bare) is None:
+                children.setdefault(bare[:-1], []).append(bare)
+        for header, row in self.code_index.items():
+            if self.code_billable[row] or _seventh_base(header) is not None:
+                continue
+            current: str | None = header
+            while current is not None and not self.code_billable[self.code_index[current]]:
+                if current in initial:
+                    current = initial[current]
+                    break
+                kids = sorted(children.get(current, ()))
+                descs = self.code_desc
+                current = next((k for k in kids if "unspecified" in descs[self.code_index[k]].lower()), None)
+            if current is not None and current != header:
+                self.default_child[header] = current
 
     def _add(self, code: str, text: str, kind: int) -> None:
         essential, optional = tokenize(text)
@@ -310,9 +365,9 @@ class SearchIndex:
             return
         doc = len(self.doc_code)
         self.doc_code.append(_strip_dot(code))
-        self.doc_text.append(text)
+        self.doc_text.append(" ".join(text.split()))
         self.doc_kind.append(kind)
-        self.doc_tokens.append(tuple(essential + optional))
+        self._pending.append(tuple(essential + optional))
         self.doc_n_essential.append(len(essential))
         for token in essential + optional:
             posting = self.postings.get(token)
@@ -321,24 +376,72 @@ class SearchIndex:
             posting.append(doc)
 
     def _finish(self) -> None:
+        self.vocab = list(self.postings)
+        token_id = {t: i for i, t in enumerate(self.vocab)}
+        self._compute_idf()
+        for tokens, n_ess in zip(self._pending, self.doc_n_essential, strict=True):
+            self.doc_flat.extend(token_id[t] for t in tokens)
+            self.doc_offset.append(len(self.doc_flat))
+            self.doc_weight.append(sum(self.idf[t] for t in tokens[:n_ess]))
+        self._pending = []
+
+    def _compute_idf(self) -> None:
         n = len(self.doc_code) + 1
         self.idf = {t: math.log(n / (len(p) + 1)) + 1.0 for t, p in self.postings.items()}
         self.max_idf = math.log(n) + 1.0
-        self.doc_weight = array("f", (
-            sum(self.idf[t] for t in tokens[:n_ess])
-            for tokens, n_ess in zip(self.doc_tokens, self.doc_n_essential, strict=True)))
+
+    # -- pickling: joined strings and arrays, not millions of small objects --------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "codes": "\n".join(self.code_index), "code_desc": "\n".join(self.code_desc),
+            "code_billable": bytes(self.code_billable),
+            "default_child": "\n".join(f"{h}={c}" for h, c in self.default_child.items()),
+            "doc_code": "\n".join(self.doc_code), "doc_text": "\n".join(self.doc_text),
+            "doc_kind": self.doc_kind, "doc_n_essential": self.doc_n_essential,
+            "doc_weight": self.doc_weight, "vocab": "\n".join(self.vocab),
+            "postings": [self.postings[t] for t in self.vocab],
+            "doc_flat": self.doc_flat, "doc_offset": self.doc_offset,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        keys = state["codes"].split("\n") if state["codes"] else []
+        self.code_index = dict(zip(keys, range(len(keys)), strict=True))
+        self.code_desc = state["code_desc"].split("\n") if keys else []
+        self.code_billable = bytearray(state["code_billable"])
+        pairs = state["default_child"].split("\n") if state["default_child"] else []
+        self.default_child = dict(p.split("=", 1) for p in pairs)
+        self.doc_code = state["doc_code"].split("\n")
+        self.doc_text = state["doc_text"].split("\n")
+        self.doc_kind = state["doc_kind"]
+        self.doc_n_essential = state["doc_n_essential"]
+        self.doc_weight = state["doc_weight"]
+        self.vocab = state["vocab"].split("\n")
+        self.postings = dict(zip(self.vocab, state["postings"], strict=True))
+        self.doc_flat = state["doc_flat"]
+        self.doc_offset = state["doc_offset"]
+        self._pending = []
+        self._compute_idf()
 
     # -- querying -----------------------------------------------------------------------------
 
     def _weight(self, token: str) -> float:
         return self.idf.get(token, self.max_idf)
 
+    def _tokens(self, doc: int) -> tuple[str, ...]:
+        vocab = self.vocab
+        return tuple(vocab[i] for i in self.doc_flat[self.doc_offset[doc]:self.doc_offset[doc + 1]])
+
+    def knows(self, code: str) -> bool:
+        return _strip_dot(code) in self.code_index
+
     def describe(self, code: str) -> tuple[str, str, bool]:
+        """(dotted code, description, billable); unknown codes: no description, assumed billable."""
         bare = _strip_dot(code)
-        known = self.codes.get(bare)
-        if known:
-            return known
-        return (_dotted(bare), "", True)
+        row = self.code_index.get(bare)
+        if row is None:
+            return (_dotted(bare), "", True)
+        return (_dotted(bare), self.code_desc[row], bool(self.code_billable[row]))
 
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         if limit <= 0 or not text.strip():
@@ -357,12 +460,12 @@ class SearchIndex:
         if not _CODE_SHAPE.match(text):
             return
         bare = _strip_dot(text)
-        if bare not in self.codes:
+        if bare not in self.code_index:
             return
-        dotted, desc, billable = self.codes[bare]
+        dotted, desc, billable = self.describe(bare)
         hits[bare] = SearchHit(dotted, desc, 1.0, dotted, billable)
-        for child in sorted(c for c in self.codes if c.startswith(bare) and c != bare)[:25]:
-            dotted, desc, billable = self.codes[child]
+        for child in sorted(c for c in self.code_index if c.startswith(bare) and c != bare)[:25]:
+            dotted, desc, billable = self.describe(child)
             score = 0.9 - 0.01 * (len(child) - len(bare)) + (0.02 if billable else 0.0)
             hits[child] = SearchHit(dotted, desc, round(score, 4), dotted, billable)
 
@@ -394,15 +497,22 @@ class SearchIndex:
             code = self.doc_code[doc]
             dotted, desc, billable = self.describe(code)
             if not billable:
+                default = self.default_child.get(code)
+                if default is not None:  # offer the code a coder would land on, just below
+                    self._keep(hits, default, score - 0.02, self.doc_text[doc])
                 score -= 0.08
-            score = round(max(score, 0.0), 4)
-            prev = hits.get(code)
-            if prev is None or score > prev.score:
-                hits[code] = SearchHit(dotted, desc, score, self.doc_text[doc], billable)
+            self._keep(hits, code, score, self.doc_text[doc])
+
+    def _keep(self, hits: dict[str, SearchHit], code: str, score: float, matched: str) -> None:
+        score = round(max(score, 0.0), 4)
+        prev = hits.get(code)
+        if prev is None or score > prev.score:
+            dotted, desc, billable = self.describe(code)
+            hits[code] = SearchHit(dotted, desc, score, matched, billable)
 
     def _score(self, doc: int, tokens: list[str], alts: dict[str, list[str]], weights: dict[str, float],
                total: float) -> float:
-        doc_tokens = self.doc_tokens[doc]
+        doc_tokens = self._tokens(doc)
         n_ess = self.doc_n_essential[doc]
         present = set(doc_tokens)
         got = 0.0
@@ -434,16 +544,11 @@ class SearchIndex:
                 if direct and list(essential) == tokens:
                     return 1.0
                 return 0.98 if direct else 0.95
-            if term_inside:  # the whole term is in the query, plus other words
-                return 0.80 + 0.12 * cov_q
-            if all_found:  # the query is part of a longer term
-                return 0.70 + 0.12 * cov_t
-            if cov_q >= 0.5:
-                return 0.40 + 0.25 * cov_q * cov_t
-            return 0.25 * cov_q * cov_t
+            # How much of the query the term explains, and how much of the term the query names.
+            return 0.30 + 0.60 * cov_q * (0.6 + 0.4 * cov_t)
         # Tabular text, inclusion terms, External Cause Index and Neoplasm Table rows.
         if all_found and term_inside:
-            score = 0.90 if direct else 0.86
+            score = 0.90 if direct else 0.78
         else:
             score = 0.15 + 0.60 * cov_q * (0.55 + 0.45 * cov_t)
         if kind in (EXTERNAL_CAUSE, NEOPLASM):
@@ -458,8 +563,8 @@ class SearchIndex:
         for bare, hit in hits.items():
             if _seventh_base(bare) is not None and bare.endswith("A"):
                 other = bare[:-1] + letter
-                if other in self.codes:
-                    dotted, desc, billable = self.codes[other]
+                if other in self.code_index:
+                    dotted, desc, billable = self.describe(other)
                     hit = SearchHit(dotted, desc, hit.score, hit.matched, billable)
                     bare = other
             prev = out.get(bare)
@@ -529,6 +634,9 @@ def default_index() -> SearchIndex:
             with tmp.open("wb") as fh:
                 pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
+            for stale in target.parent.glob("search-*.pickle"):
+                if stale != target:  # an index for older sources: never read again
+                    stale.unlink(missing_ok=True)
         except OSError:
             tmp.unlink(missing_ok=True)
     return index

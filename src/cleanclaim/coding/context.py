@@ -16,7 +16,7 @@ INPATIENT = "inpatient"
 # Domain concepts that are diagnoses (not symptoms, organisms or primaries read alongside them).
 DIAGNOSIS_CONCEPTS = frozenset(SPINE_CONCEPTS | SITE_CONCEPTS | {
     "TORTICOLLIS", "SPASMODIC_TORTICOLLIS", "CONGENITAL_TORTICOLLIS", "CERVICOGENIC_HEADACHE",
-    "OCCIPITAL_NEURALGIA", "MENINGITIS",
+    "OCCIPITAL_NEURALGIA", "MENINGITIS", "SEPTIC_ARTHRITIS",
 })
 
 
@@ -43,7 +43,8 @@ class CodingContext:
     def assessment_scope(self) -> bool:
         """Diagnoses are read from the assessment / plan when the provider wrote one naming a domain
         condition; otherwise from the body of the note (never from history, family or imaging text)."""
-        return any(m.diagnostic and m.concept in DIAGNOSIS_CONCEPTS for m in self.reading.mentions)
+        return any(m.diagnostic and (m.concept in DIAGNOSIS_CONCEPTS or m.concept == "NECK_PAIN")
+                   for m in self.reading.mentions)
 
     def in_scope(self, m: Mention) -> bool:
         if m.section in NON_CURRENT_SECTIONS:

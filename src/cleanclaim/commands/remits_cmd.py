@@ -23,8 +23,11 @@ def _load_claims(paths: list[str] | None) -> list:
         for item in read_claim_file(p):
             if isinstance(item, ClaimReadError):
                 where = f" segment {item.segment_number}" if item.segment_number else ""
-                print(f"cleanclaim: warning: {item.file}:{where} claim {item.claim_id or '?'} not linked: "
-                      f"{item.message}", file=sys.stderr)
+                print(
+                    f"cleanclaim: warning: {item.file}:{where} claim {item.claim_id or '?'} not linked: "
+                    f"{item.message}",
+                    file=sys.stderr,
+                )
             else:
                 out.append(item)
     return out
@@ -32,21 +35,41 @@ def _load_claims(paths: list[str] | None) -> list:
 
 @app.command()
 def denials(
-    files: Annotated[list[str] | None, typer.Argument(help="X12 835 files (or FHIR R4 ExplanationOfBenefit / "
-                                                           "ClaimResponse JSON).")] = None,
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="X12 835 files (or FHIR R4 ExplanationOfBenefit / ClaimResponse JSON)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON object.")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="DuckDB history file: new files are appended (a file "
-                                                        "already loaded is skipped) and the summary covers "
-                                                        "the whole history.")] = None,
-    claims: Annotated[list[str] | None, typer.Option("--claims", help="Submitted claims (837P, FHIR Claim or "
-                                                                      "claim JSON) linked on CLP01 = CLM01 "
-                                                                      "to attach billed diagnoses.")] = None,
-    html: Annotated[str | None, typer.Option("--html", help="Also write a self-contained HTML report with "
-                                                            "charts.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="DuckDB history file: new files are appended (a file "
+            "already loaded is skipped) and the summary covers "
+            "the whole history.",
+        ),
+    ] = None,
+    claims: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claims",
+            help="Submitted claims (837P, FHIR Claim or "
+            "claim JSON) linked on CLP01 = CLM01 "
+            "to attach billed diagnoses.",
+        ),
+    ] = None,
+    html: Annotated[
+        str | None, typer.Option("--html", help="Also write a self-contained HTML report with charts.")
+    ] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="Rows per breakdown table.")] = 10,
-    min_repeats: Annotated[int, typer.Option("--min-repeats", min=2, help="Denials of the same payer + "
-                                                                          "procedure + diagnosis before a "
-                                                                          "rule is suggested.")] = 3,
+    min_repeats: Annotated[
+        int,
+        typer.Option(
+            "--min-repeats",
+            min=2,
+            help="Denials of the same payer + procedure + diagnosis before a rule is suggested.",
+        ),
+    ] = 3,
 ) -> None:
     """Analyse 835 remittances: real denials vs adjustments, root causes, preventable share."""
     if not files and not db:
@@ -58,8 +81,10 @@ def denials(
     report = analyze_files(files or [], linked or None)
     for f in report.files:
         if f.error:
-            print(f"cleanclaim: error: {f.error if f.error.startswith(f.file) else f.file + ': ' + f.error}",
-                  file=sys.stderr)
+            print(
+                f"cleanclaim: error: {f.error if f.error.startswith(f.file) else f.file + ': ' + f.error}",
+                file=sys.stderr,
+            )
     hist = History(db)
     try:
         load = hist.add_report(report) if files else None
@@ -91,12 +116,20 @@ def denials(
 def appeal(
     claim_id: Annotated[str, typer.Argument(help="The claim id (CLP01 = CLM01) of the denied claim.")],
     db: Annotated[str | None, typer.Option("--db", help="DuckDB history to find the claim in.")] = None,
-    remit: Annotated[list[str] | None, typer.Option("--remit", help="835 file(s) to find the claim in.")] = None,
-    claims: Annotated[list[str] | None, typer.Option("--claims", help="The submitted claim file (837P / JSON) "
-                                                                      "for the billed codes.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="The clinical note (text) for documentation "
-                                                            "evidence; only spans found in it are quoted.")]
-    = None,
+    remit: Annotated[
+        list[str] | None, typer.Option("--remit", help="835 file(s) to find the claim in.")
+    ] = None,
+    claims: Annotated[
+        list[str] | None,
+        typer.Option("--claims", help="The submitted claim file (837P / JSON) for the billed codes."),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note",
+            help="The clinical note (text) for documentation evidence; only spans found in it are quoted.",
+        ),
+    ] = None,
     out: Annotated[str | None, typer.Option("--out", help="Write the letter to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the draft and its sources as JSON.")] = False,
 ) -> None:
@@ -119,7 +152,15 @@ def appeal(
             fh.write(draft.text)
     if as_json:
         print(json.dumps(draft.as_dict(), indent=2, default=str))
-    elif not out:
+        return
+    if not out:
         print(draft.text)
     else:
         print(f"Appeal draft for {claim_id} ({draft.category}) written to {out}", file=sys.stderr)
+    for n in draft.notes:
+        print(f"note: {n}", file=sys.stderr)
+    if draft.placeholders:
+        print(
+            f"note: {draft.placeholders} [bracketed] placeholder(s) to complete before sending",
+            file=sys.stderr,
+        )

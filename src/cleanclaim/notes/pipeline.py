@@ -89,19 +89,44 @@ def build_pipeline() -> Any:
         for i, pattern in enumerate(spec.get("patterns", [])):
             rules.append(TargetRule(f"{concept.lower()} pattern {i}", concept,
                                     pattern=_expand_level(pattern, targets["level_token"])))
-    matcher.add(rules)
 
     sections = load_data("sections.yaml")
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None})
+    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None})
     sec_rules = []
     for category, titles in sections["sections"].items():
         for title in titles:
             sec_rules.append(SectionRule(f"{title}:", category))
-    sectionizer.add(sec_rules)
 
     context = nlp.add_pipe("medspacy_context", config={"rules": None})
-    context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
+    # medspaCy tokenizes each phrase literal with the whole pipeline: add rules with the pipes off
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
+        matcher.add(rules)
+        sectionizer.add(sec_rules)
     return nlp
+
+
+def _phrases(pattern: Any, limit: int = 64) -> list[str] | None:
+    """A token pattern made only of plain or optional LOWER / LOWER-IN tokens, as the phrases it matches.
+    Phrases go to spaCy's PhraseMatcher, far cheaper per token than the rule-based Matcher."""
+    if not isinstance(pattern, list):
+        return None
+    options: list[list[str]] = [[]]
+    for tok in pattern:
+        if not isinstance(tok, dict) or set(tok) - {"LOWER", "OP"} or tok.get("OP") not in (None, "?"):
+            return None
+        value = tok["LOWER"]
+        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+        if not words or (isinstance(value, dict) and set(value) != {"IN"}):
+            return None
+        nxt = [o + [str(w)] for o in options for w in words]
+        if tok.get("OP") == "?":
+            nxt += options
+        options = nxt
+        if len(options) > limit:
+            return None
+    phrases = sorted({" ".join(o) for o in options if o})
+    return phrases or None
 
 
 def _context_rules(default_path: str, rule_cls: Any) -> list[Any]:
@@ -109,12 +134,23 @@ def _context_rules(default_path: str, rule_cls: Any) -> list[Any]:
     data = load_data("context_rules.yaml")
     removed = {str(x).lower() for x in data.get("remove", [])}
     removed |= {str(spec["literal"]).lower() for spec in data["rules"]}  # a domain rule replaces its namesake
-    keep = [r for r in rule_cls.from_json(default_path) if r.literal.lower() not in removed]
-    for spec in data["rules"]:
-        keep.append(rule_cls(
-            literal=spec["literal"], category=spec["category"], pattern=spec.get("pattern"),
-            direction=spec.get("direction", "BIDIRECTIONAL"), max_scope=spec.get("max_scope")))
-    return keep
+    specs: list[dict[str, Any]] = []
+    for r in rule_cls.from_json(default_path):
+        if r.literal.lower() not in removed:
+            specs.append({"literal": r.literal, "category": r.category, "pattern": r.pattern,
+                          "direction": r.direction, "max_scope": r.max_scope})
+    specs += data["rules"]
+    out = []
+    for spec in specs:
+        pattern = spec.get("pattern")
+        phrases = _phrases(pattern) if pattern is not None else None
+        common = {"category": spec["category"], "direction": spec.get("direction") or "BIDIRECTIONAL",
+                  "max_scope": spec.get("max_scope")}
+        if phrases:
+            out.extend(rule_cls(literal=p, pattern=None, **common) for p in phrases)
+        else:
+            out.append(rule_cls(literal=spec["literal"], pattern=pattern, **common))
+    return out
 
 
 def get_pipeline() -> Any:

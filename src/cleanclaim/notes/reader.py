@@ -18,7 +18,7 @@ SPINE_CONCEPTS = frozenset({
     "STENOSIS", "OSTEOMYELITIS", "DISCITIS", "ANKYLOSING_SPONDYLITIS", "POSTLAMINECTOMY", "EPIDURAL_ABSCESS",
 })
 # Concepts judged against every other body site (a "wrist fracture" or "low back strain" is not ours).
-SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS"})
+SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS", "SEPTIC_ARTHRITIS"})
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "twelve": 12, "several": 3, "few": 2, "a": 1}
 _ORDINAL_LEVEL = {"first": "C1", "second": "C2", "third": "C3", "fourth": "C4", "fifth": "C5",
@@ -31,6 +31,7 @@ _QUALIFIER = re.compile(
     re.I)
 _NEGATION_BEFORE = re.compile(r"\b(no|not|without|denies|denied|negative for|absence of|absent|never)\b"
                               r"[^;,.]*$", re.I)
+_BONE = re.compile(r"\b(spine|spinal|vertebra\w*|bone|bony|osseous|skeletal|lytic|blastic)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
 
 
@@ -60,13 +61,19 @@ def read_note(text: str) -> NoteReading:
                                  _tok_end(doc, sec.body_end)))
     reading.neck_context = bool(pats["region"]["cervical"].search(text))
 
-    imaging_sents: set[int] = set()
+    # per sentence: the character offset after which mentions are imaging findings (None: not imaging)
+    imaging_sents: dict[int, int] = {}
     for sent in doc.sents:
         section = sent[0]._.section_category or "none"
         stext = sent.text
-        if section == "imaging" or (pats["imaging_study"].search(stext) and pats["imaging_result"].search(stext)
-                                     and section not in {"assessment", "plan"}):
-            imaging_sents.add(sent.start)
+        if section == "imaging":
+            imaging_sents[sent.start] = sent.start_char
+        elif section not in {"assessment", "plan"}:
+            study = pats["imaging_study"].search(stext)
+            if study:
+                result = pats["imaging_result"].search(stext, study.end())
+                if result:
+                    imaging_sents[sent.start] = sent.start_char + study.start()
 
     for ent in doc.ents:
         reading.mentions.append(_mention(doc, ent, pats, imaging_sents))
@@ -84,10 +91,12 @@ def _tok_end(doc: Any, i: int | None) -> int:
     return doc[i].idx
 
 
-def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: set[int]) -> Mention:
+def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, int]) -> Mention:
     sent = ent.sent
     section = ent._.section_category or "none"
     w_start = max(sent.start, ent.start - 5)
+    while w_start - 2 >= sent.start and doc[w_start - 1].text in {"-", "–", "/"}:
+        w_start -= 2  # keep a level range ("C5-C6") whole
     w_end = min(sent.end, ent.end + 5)
     window = doc[w_start:w_end].text
     ev_start = ent.start
@@ -103,13 +112,23 @@ def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: set[int]) 
         negated=ent._.is_negated, historical=ent._.is_historical, hypothetical=ent._.is_hypothetical,
         uncertain=ent._.is_uncertain, family=ent._.is_family,
         modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in ent._.modifiers),
-        imaging=sent.start in imaging_sents,
+        imaging=sent.start in imaging_sents and ent.start_char >= imaging_sents[sent.start],
     )
     if section == "family_history":
-        m.family = True
+        # the heading's own sentence is about relatives; later sentences may be back on the patient
+        # ("Family hx: brother had myelopathy. Neck pain, no hand clumsiness.") and ConText's family
+        # modifier covers a relative named there
+        title = ent[0]._.section_title
+        if title is not None and sent.start <= title.start < sent.end:
+            m.family = True
     elif section in {"pmh", "psh"}:
         m.historical = True
-    m.region = _region(m.concept, window, sent.text, pats)
+    if m.concept == "METASTASIS":
+        # the primary's organ sits beside the word ("lung cancer metastatic to C5"): bone decides
+        m.region = "cervical" if (_BONE.search(sent.text) or pats["region"]["cervical"].search(sent.text)) \
+            else "other"
+    else:
+        m.region = _region(m.concept, window, sent.text, pats)
     m.laterality = _laterality(window, pats)
     m.levels = _levels(window, pats) or (_levels(sent.text, pats) if m.concept in SPINE_CONCEPTS
                                           or m.concept == "FRACTURE" else ())

@@ -16,15 +16,23 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cleanclaim.remits.categorize import categorise, preventable_by
-from cleanclaim.remits.model import ZERO, ClaimPayment, Finding, Remittance, RemitReadError
+from cleanclaim.remits.model import ZERO, ClaimPayment, Finding, RemitReadError, Remittance
 from cleanclaim.remits.reference import carc as carc_entry
 from cleanclaim.remits.reference import rarc as rarc_entry
 
 if TYPE_CHECKING:
     from cleanclaim.claims.model import Claim
 
-__all__ = ["AdjustmentView", "ClaimOutcome", "FileResult", "DenialReport", "analyze_files", "analyze_remits",
-           "outcome_of", "read_remit_file"]
+__all__ = [
+    "AdjustmentView",
+    "ClaimOutcome",
+    "FileResult",
+    "DenialReport",
+    "analyze_files",
+    "analyze_remits",
+    "outcome_of",
+    "read_remit_file",
+]
 
 # Same payer + procedure + diagnosis denied this many times -> suggest a payer-specific scrub rule.
 PATTERN_THRESHOLD = 3
@@ -49,10 +57,18 @@ class AdjustmentView:
 
     def as_dict(self) -> dict[str, Any]:
         entry = carc_entry(self.carc)
-        return {"group": self.group, "carc": self.carc, "amount": float(self.amount), "category": self.category,
-                "line": self.line, "denial": self.denial, "rarc": self.rarc, "procedure": self.procedure,
-                "description": entry.description if entry else None,
-                "preventable_by": list(self.preventable_by)}
+        return {
+            "group": self.group,
+            "carc": self.carc,
+            "amount": float(self.amount),
+            "category": self.category,
+            "line": self.line,
+            "denial": self.denial,
+            "rarc": self.rarc,
+            "procedure": self.procedure,
+            "description": entry.description if entry else None,
+            "preventable_by": list(self.preventable_by),
+        }
 
 
 @dataclass(slots=True)
@@ -65,10 +81,10 @@ class ClaimOutcome:
     remarks: list[str]
     denied: bool
     denied_amount: Decimal
-    cause: AdjustmentView | None          # the largest denial adjustment
+    cause: AdjustmentView | None  # the largest denial adjustment
     preventable: bool
     preventable_amount: Decimal
-    diagnoses: list[str] = field(default_factory=list)     # from the linked 837 claim
+    diagnoses: list[str] = field(default_factory=list)  # from the linked 837 claim
     linked: bool = False
 
     @property
@@ -91,9 +107,13 @@ class ClaimOutcome:
         rm = p.remit
         cause = self.cause
         return {
-            "claim_id": p.claim_id, "payer": self.payer, "status": p.status,
-            "billed": float(p.charge), "paid": float(p.paid),
-            "patient_responsibility": _f(p.patient_responsibility) if p.patient_responsibility is not None
+            "claim_id": p.claim_id,
+            "payer": self.payer,
+            "status": p.status,
+            "billed": float(p.charge),
+            "paid": float(p.paid),
+            "patient_responsibility": _f(p.patient_responsibility)
+            if p.patient_responsibility is not None
             else 0.0,
             "denied": self.denied,
             "adjustments": [a.as_dict() for a in self.adjustments],
@@ -130,14 +150,26 @@ def outcome_of(p: ClaimPayment, file: str, billed: Claim | None = None) -> Claim
     principal = diagnoses[0] if diagnoses else None
     for a in p.adjustments:
         remarks = tuple(claim_remarks) + tuple(r for sv in p.services for r in sv.remarks)
-        views.append(_view(a.group, a.carc, a.amount, None, remarks,
-                           p.services[0].procedure if len(p.services) == 1 else None, principal))
+        views.append(
+            _view(
+                a.group,
+                a.carc,
+                a.amount,
+                None,
+                remarks,
+                p.services[0].procedure if len(p.services) == 1 else None,
+                principal,
+            )
+        )
     for sv in p.services:
         remarks = tuple(sv.remarks) + tuple(claim_remarks)
         proc = sv.original_procedure or sv.procedure or None
         for a in sv.adjustments:
-            views.append(_view(a.group, a.carc, a.amount, sv.number, remarks, proc,
-                               dx_by_line.get(sv.number, principal)))
+            views.append(
+                _view(
+                    a.group, a.carc, a.amount, sv.number, remarks, proc, dx_by_line.get(sv.number, principal)
+                )
+            )
     denial_views = [v for v in views if v.denial and v.amount > 0]
     denied_amount = sum((v.amount for v in denial_views), ZERO)
     reversal = p.is_reversal
@@ -147,12 +179,30 @@ def outcome_of(p: ClaimPayment, file: str, billed: Claim | None = None) -> Claim
         denial_views = []
     cause = max(denial_views, key=lambda v: v.amount) if denial_views else None
     prevent_amount = sum((v.amount for v in denial_views if v.preventable_by), ZERO)
-    return ClaimOutcome(p, file, views, p.all_remarks(), denied, denied_amount, cause,
-                        bool(cause and cause.preventable_by), prevent_amount, diagnoses, billed is not None)
+    return ClaimOutcome(
+        p,
+        file,
+        views,
+        p.all_remarks(),
+        denied,
+        denied_amount,
+        cause,
+        bool(cause and cause.preventable_by),
+        prevent_amount,
+        diagnoses,
+        billed is not None,
+    )
 
 
-def _view(group: str, carc: str, amount: Decimal, line: int | None, remarks: tuple[str, ...],
-          procedure: str | None, diagnosis: str | None) -> AdjustmentView:
+def _view(
+    group: str,
+    carc: str,
+    amount: Decimal,
+    line: int | None,
+    remarks: tuple[str, ...],
+    procedure: str | None,
+    diagnosis: str | None,
+) -> AdjustmentView:
     c = categorise(group, carc, remarks)
     prevent: tuple[str, ...] = ()
     if c.denial:
@@ -160,7 +210,9 @@ def _view(group: str, carc: str, amount: Decimal, line: int | None, remarks: tup
         if hit:
             prevent = hit[0]
     rarc = c.rarc or next((r for r in remarks if rarc_entry(r) and rarc_entry(r).status == "remark"), None)
-    return AdjustmentView(group, carc, amount, c.category, c.denial, line, rarc, procedure, diagnosis, prevent)
+    return AdjustmentView(
+        group, carc, amount, c.category, c.denial, line, rarc, procedure, diagnosis, prevent
+    )
 
 
 def _line_diagnoses(p: ClaimPayment, billed: Claim) -> dict[int, str]:
@@ -184,15 +236,19 @@ class FileResult:
     file: str
     claims: int = 0
     transactions: int = 0
-    error: str | None = None                     # the file (or a transaction in it) could not be read
+    error: str | None = None  # the file (or a transaction in it) could not be read
     errors: list[RemitReadError] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "claims": self.claims, "error": self.error,
-                "transactions": self.transactions,
-                "errors": [str(e) for e in self.errors],
-                "findings": [f.as_dict() for f in self.findings]}
+        return {
+            "file": self.file,
+            "claims": self.claims,
+            "error": self.error,
+            "transactions": self.transactions,
+            "errors": [str(e) for e in self.errors],
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
 
 @dataclass(slots=True)
@@ -230,8 +286,11 @@ class DenialReport:
         n = len(self.outcomes)
         with_denial = denied_claims + partial
         return {
-            "claims": n, "billed": float(billed), "paid": float(paid),
-            "denied_claims": denied_claims, "denied_amount": float(denied_amount),
+            "claims": n,
+            "billed": float(billed),
+            "paid": float(paid),
+            "denied_claims": denied_claims,
+            "denied_amount": float(denied_amount),
             "by_category": {k: float(v) for k, v in sorted(by_category.items(), key=lambda kv: -kv[1])},
             # extras
             "partially_denied_claims": partial,
@@ -241,7 +300,8 @@ class DenialReport:
             "preventable_amount": float(prevent_amount),
             "preventable_share": round(prevent_claims / with_denial, 4) if with_denial else 0.0,
             "preventable_share_dollars": round(float(prevent_amount / denied_amount), 4)
-            if denied_amount > 0 else 0.0,
+            if denied_amount > 0
+            else 0.0,
             "findings": len(self.findings),
         }
 
@@ -264,10 +324,19 @@ class DenialReport:
         for (category, group, code, rarc), (claims, amount, prevent) in rows:
             entry = carc_entry(code)
             r_entry = rarc_entry(rarc) if rarc else None
-            out.append({"category": category, "group": group, "carc": code, "rarc": rarc,
-                        "description": entry.description if entry else "(code not in the catalogue)",
-                        "remark": r_entry.description if r_entry else None,
-                        "claims": claims, "amount": float(amount), "preventable_by": list(prevent)})
+            out.append(
+                {
+                    "category": category,
+                    "group": group,
+                    "carc": code,
+                    "rarc": rarc,
+                    "description": entry.description if entry else "(code not in the catalogue)",
+                    "remark": r_entry.description if r_entry else None,
+                    "claims": claims,
+                    "amount": float(amount),
+                    "preventable_by": list(prevent),
+                }
+            )
         return out
 
     def suggested_rules(self, threshold: int = PATTERN_THRESHOLD) -> list[dict[str, Any]]:
@@ -290,18 +359,30 @@ class DenialReport:
         for (payer, proc, dx, category), (count, amount, carcs, claim_ids) in agg.items():
             if count < threshold:
                 continue
-            out.append({"payer": payer, "procedure": proc, "diagnosis": dx, "category": category,
-                        "carcs": sorted(carcs), "denials": count, "amount": float(amount),
-                        "claims": sorted(claim_ids)[:10],
-                        "suggestion": _suggest(payer, proc, dx, category)})
+            out.append(
+                {
+                    "payer": payer,
+                    "procedure": proc,
+                    "diagnosis": dx,
+                    "category": category,
+                    "carcs": sorted(carcs),
+                    "denials": count,
+                    "amount": float(amount),
+                    "claims": sorted(claim_ids)[:10],
+                    "suggestion": _suggest(payer, proc, dx, category),
+                }
+            )
         out.sort(key=lambda r: (-r["denials"], -r["amount"]))
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claims": [o.as_dict() for o in self.outcomes], "summary": self.summary(),
-                "files": [f.as_dict() for f in self.files],
-                "root_causes": self.root_causes(),
-                "suggested_rules": self.suggested_rules()}
+        return {
+            "claims": [o.as_dict() for o in self.outcomes],
+            "summary": self.summary(),
+            "files": [f.as_dict() for f in self.files],
+            "root_causes": self.root_causes(),
+            "suggested_rules": self.suggested_rules(),
+        }
 
 
 def _suggest(payer: str, proc: str, dx: str | None, category: str) -> str:
@@ -329,6 +410,7 @@ def _dotted(code: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- reading
 
+
 def read_remit_file(path: str | os.PathLike[str]) -> Iterator[Remittance | RemitReadError]:
     """Remittances from an X12 835 file or a FHIR R4 ExplanationOfBenefit / ClaimResponse (JSON)."""
     from cleanclaim.errors import InputError
@@ -353,16 +435,19 @@ def read_remit_file(path: str | os.PathLike[str]) -> Iterator[Remittance | Remit
     yield from read_835(p)
 
 
-def analyze_remits(items: Iterable[tuple[str, Iterable[Remittance | RemitReadError] | Exception]],
-                   claims: Iterable[Claim] | dict[str, Claim] | None = None) -> DenialReport:
+def analyze_remits(
+    items: Iterable[tuple[str, Iterable[Remittance | RemitReadError] | Exception]],
+    claims: Iterable[Claim] | dict[str, Claim] | None = None,
+) -> DenialReport:
     from cleanclaim.remits.x12_835 import relaxed_gc
 
     with relaxed_gc():
         return _analyze(items, _claims_by_id(claims))
 
 
-def _analyze(items: Iterable[tuple[str, Iterable[Remittance | RemitReadError] | Exception]],
-             by_id: dict[str, Claim]) -> DenialReport:
+def _analyze(
+    items: Iterable[tuple[str, Iterable[Remittance | RemitReadError] | Exception]], by_id: dict[str, Claim]
+) -> DenialReport:
     outcomes: list[ClaimOutcome] = []
     files: list[FileResult] = []
     remits: list[Remittance] = []
@@ -394,8 +479,9 @@ def _analyze(items: Iterable[tuple[str, Iterable[Remittance | RemitReadError] | 
     return DenialReport(outcomes, files, remits)
 
 
-def analyze_files(paths: Iterable[str | os.PathLike[str]],
-                  claims: Iterable[Claim] | dict[str, Claim] | None = None) -> DenialReport:
+def analyze_files(
+    paths: Iterable[str | os.PathLike[str]], claims: Iterable[Claim] | dict[str, Claim] | None = None
+) -> DenialReport:
     """Read 835 / FHIR remittance files and judge every claim in them.
 
     ``claims`` (837P claims, e.g. from ``cleanclaim.claims.read_claim_file``) are linked on
@@ -420,6 +506,9 @@ def _claims_by_id(claims: Iterable[Claim] | dict[str, Claim] | None) -> dict[str
 
 def month_of(o: ClaimOutcome) -> date | None:
     p = o.payment
-    d = p.service_date or (p.remit.payment_date if p.remit else None) or \
-        (p.remit.production_date if p.remit else None)
+    d = (
+        p.service_date
+        or (p.remit.payment_date if p.remit else None)
+        or (p.remit.production_date if p.remit else None)
+    )
     return d.replace(day=1) if d else None

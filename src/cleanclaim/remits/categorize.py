@@ -20,7 +20,7 @@ __all__ = ["Categorised", "categorise", "preventable_by"]
 class Categorised:
     category: str
     denial: bool
-    rarc: str | None       # the remark code that decided (or refined) the category, if any
+    rarc: str | None  # the remark code that decided (or refined) the category, if any
 
 
 def categorise(group: str, carc: str, remarks: Iterable[str] = ()) -> Categorised:

@@ -19,8 +19,8 @@ from cleanclaim.remits.model import (
     Adjustment,
     ClaimPayment,
     Party,
-    Remittance,
     RemitReadError,
+    Remittance,
     ServicePayment,
 )
 
@@ -34,7 +34,9 @@ def read_fhir_remit(path: str) -> Iterator[Remittance | RemitReadError]:
         with open(path, encoding="utf-8-sig") as fh:
             data = json.load(fh)
     except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=path) from None
+        raise InputError(
+            f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=path
+        ) from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 JSON", file=path) from None
     resources = _resources(data, path)
@@ -57,13 +59,18 @@ def _resources(data: Any, path: str) -> list[dict]:
         return [data]
     if kind == "Bundle":
         out = [e.get("resource") for e in data.get("entry") or [] if isinstance(e, dict)]
-        out = [r for r in out if isinstance(r, dict) and r.get("resourceType") in
-               ("ExplanationOfBenefit", "ClaimResponse")]
+        out = [
+            r
+            for r in out
+            if isinstance(r, dict) and r.get("resourceType") in ("ExplanationOfBenefit", "ClaimResponse")
+        ]
         if out:
             return out
         raise InputError("Bundle holds no ExplanationOfBenefit or ClaimResponse", file=path)
-    raise InputError(f"FHIR {kind or 'JSON'} is not a remittance (expected ExplanationOfBenefit or "
-                     "ClaimResponse)", file=path)
+    raise InputError(
+        f"FHIR {kind or 'JSON'} is not a remittance (expected ExplanationOfBenefit or ClaimResponse)",
+        file=path,
+    )
 
 
 def _ref_id(ref: Any) -> str | None:
@@ -109,8 +116,11 @@ def _to_remit(res: dict, path: str) -> Remittance:
     if r.created:
         rm.production_date = r.created if not hasattr(r.created, "date") else r.created.date()
 
-    totals = {(_code(t.category) or ""): Decimal(str(t.amount.value)) for t in (r.total or [])
-              if t.amount is not None and t.amount.value is not None}
+    totals = {
+        (_code(t.category) or ""): Decimal(str(t.amount.value))
+        for t in (r.total or [])
+        if t.amount is not None and t.amount.value is not None
+    }
     billed_items = {}
     if kind == "ExplanationOfBenefit":
         for it in r.item or []:
@@ -131,8 +141,11 @@ def _to_remit(res: dict, path: str) -> Remittance:
                 sv.service_date = src.servicedDate
         for adj in it.adjudication or []:
             cat = _code(adj.category) or ""
-            amount = Decimal(str(adj.amount.value)) if adj.amount is not None and adj.amount.value is not None \
+            amount = (
+                Decimal(str(adj.amount.value))
+                if adj.amount is not None and adj.amount.value is not None
                 else None
+            )
             if amount is None:
                 continue
             if cat == "submitted":
@@ -144,7 +157,9 @@ def _to_remit(res: dict, path: str) -> Remittance:
             reason = _code(adj.reason)
             if reason or cat in _PATIENT_SHARE:
                 group = "PR" if cat in _PATIENT_SHARE else "CO"
-                sv.adjustments.append(Adjustment(group, reason or _PATIENT_SHARE[cat], amount, None, sv.number))
+                sv.adjustments.append(
+                    Adjustment(group, reason or _PATIENT_SHARE[cat], amount, None, sv.number)
+                )
         item_charges += sv.charge
         cp.services.append(sv)
 
@@ -154,10 +169,12 @@ def _to_remit(res: dict, path: str) -> Remittance:
         cp.paid = Decimal(str(payment.amount.value))
     else:
         cp.paid = totals.get("benefit", sum((sv.paid for sv in cp.services), ZERO))
-    cp.patient_responsibility = sum((a.amount for sv in cp.services for a in sv.adjustments
-                                     if a.group == "PR"), ZERO)
-    if r.outcome == "error" or (cp.paid == 0 and cp.charge > 0 and any(
-            a.group == "CO" for sv in cp.services for a in sv.adjustments)):
+    cp.patient_responsibility = sum(
+        (a.amount for sv in cp.services for a in sv.adjustments if a.group == "PR"), ZERO
+    )
+    if r.outcome == "error" or (
+        cp.paid == 0 and cp.charge > 0 and any(a.group == "CO" for sv in cp.services for a in sv.adjustments)
+    ):
         cp.status = "4"
     rm.payment_amount = cp.paid
     rm.claims.append(cp)

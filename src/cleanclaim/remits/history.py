@@ -53,12 +53,43 @@ CREATE TABLE IF NOT EXISTS lines (
     diagnosis VARCHAR, service_date DATE);
 """
 
-CLAIM_COLUMNS = ("claim_key", "file_hash", "claim_id", "payer", "payer_id", "payee", "provider", "status",
-                 "billed", "paid", "patient_responsibility", "denied", "partially_denied", "denied_amount",
-                 "category", "group_code", "carc", "rarc", "preventable", "preventable_amount",
-                 "scrub_categories", "procedure", "diagnosis", "service_date", "paid_date", "month",
-                 "payer_claim_control", "filing_indicator", "reversal", "remarks", "procedures", "diagnoses",
-                 "patient", "member_id", "trace_number")
+CLAIM_COLUMNS = (
+    "claim_key",
+    "file_hash",
+    "claim_id",
+    "payer",
+    "payer_id",
+    "payee",
+    "provider",
+    "status",
+    "billed",
+    "paid",
+    "patient_responsibility",
+    "denied",
+    "partially_denied",
+    "denied_amount",
+    "category",
+    "group_code",
+    "carc",
+    "rarc",
+    "preventable",
+    "preventable_amount",
+    "scrub_categories",
+    "procedure",
+    "diagnosis",
+    "service_date",
+    "paid_date",
+    "month",
+    "payer_claim_control",
+    "filing_indicator",
+    "reversal",
+    "remarks",
+    "procedures",
+    "diagnoses",
+    "patient",
+    "member_id",
+    "trace_number",
+)
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
@@ -101,8 +132,9 @@ class History:
         hs = list(hashes)
         if not hs:
             return set()
-        rows = self.conn.execute("SELECT file_hash FROM files WHERE file_hash IN (SELECT unnest(?))",
-                                 [hs]).fetchall()
+        rows = self.conn.execute(
+            "SELECT file_hash FROM files WHERE file_hash IN (SELECT unnest(?))", [hs]
+        ).fetchall()
         return {r[0] for r in rows}
 
     def add_report(self, report: DenialReport, hashes: dict[str, str] | None = None) -> dict[str, int]:
@@ -119,25 +151,34 @@ class History:
                 except OSError:
                     hashes[f.file] = hashlib.sha256(f.file.encode()).hexdigest()
         known = self.known_hashes(hashes.values())
-        new_files = [f for f in report.files if hashes[f.file] not in known and not
-                     (f.error and f.transactions == 0)]
+        new_files = [
+            f for f in report.files if hashes[f.file] not in known and not (f.error and f.transactions == 0)
+        ]
         new_names = {f.file for f in new_files}
         outcomes = [o for o in report.outcomes if o.file in new_names]
         self._copy_rows(outcomes, hashes)
         now = datetime.now().replace(microsecond=0)
         for f in new_files:
-            self.conn.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              [hashes[f.file], f.file, now, f.transactions, f.claims, len(f.findings), f.error])
-        return {"files_loaded": len(new_files), "files_skipped": len(report.files) - len(new_files),
-                "claims_added": len(outcomes)}
+            self.conn.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [hashes[f.file], f.file, now, f.transactions, f.claims, len(f.findings), f.error],
+            )
+        return {
+            "files_loaded": len(new_files),
+            "files_skipped": len(report.files) - len(new_files),
+            "claims_added": len(outcomes),
+        }
 
     def _copy_rows(self, outcomes: Sequence[ClaimOutcome], hashes: dict[str, str]) -> None:
         if not outcomes:
             return
         with tempfile.TemporaryDirectory(prefix="cleanclaim-") as tmp:
             paths = {t: os.path.join(tmp, f"{t}.csv") for t in ("claims", "adjustments", "lines")}
-            with open(paths["claims"], "w", newline="") as fc, open(paths["adjustments"], "w", newline="") as fa, \
-                    open(paths["lines"], "w", newline="") as fl:
+            with (
+                open(paths["claims"], "w", newline="") as fc,
+                open(paths["adjustments"], "w", newline="") as fa,
+                open(paths["lines"], "w", newline="") as fl,
+            ):
                 wc, wa, wl = csv.writer(fc), csv.writer(fa), csv.writer(fl)
                 seq: dict[str, int] = {}
                 for o in outcomes:
@@ -146,20 +187,43 @@ class History:
                     key = f"{fh[:16]}:{n}"
                     wc.writerow(_claim_row(o, key, fh))
                     for a in o.adjustments:
-                        wa.writerow((key, fh, _s(a.line), _s(a.procedure), _s(a.diagnosis), a.group, a.carc,
-                                     _s(a.rarc), str(a.amount), a.category, _b(a.denial and a.amount > 0),
-                                     _b(bool(a.preventable_by) and a.denial and a.amount > 0)))
+                        wa.writerow(
+                            (
+                                key,
+                                fh,
+                                _s(a.line),
+                                _s(a.procedure),
+                                _s(a.diagnosis),
+                                a.group,
+                                a.carc,
+                                _s(a.rarc),
+                                str(a.amount),
+                                a.category,
+                                _b(a.denial and a.amount > 0),
+                                _b(bool(a.preventable_by) and a.denial and a.amount > 0),
+                            )
+                        )
                     denied_by_line: dict[int, Decimal] = {}
                     for a in o.adjustments:
                         if a.line is not None and a.denial and a.amount > 0 and not o.payment.is_reversal:
                             denied_by_line[a.line] = denied_by_line.get(a.line, Decimal(0)) + a.amount
                     dx_by_line = {a.line: a.diagnosis for a in o.adjustments if a.line is not None}
                     for sv in o.payment.services:
-                        wl.writerow((key, fh, sv.number, sv.original_procedure or sv.procedure,
-                                     " ".join(sv.modifiers), str(sv.charge), str(sv.paid), str(sv.units),
-                                     str(denied_by_line.get(sv.number, 0)),
-                                     _s(dx_by_line.get(sv.number) or (o.diagnoses[0] if o.diagnoses else None)),
-                                     _s(sv.service_date)))
+                        wl.writerow(
+                            (
+                                key,
+                                fh,
+                                sv.number,
+                                sv.original_procedure or sv.procedure,
+                                " ".join(sv.modifiers),
+                                str(sv.charge),
+                                str(sv.paid),
+                                str(sv.units),
+                                str(denied_by_line.get(sv.number, 0)),
+                                _s(dx_by_line.get(sv.number) or (o.diagnoses[0] if o.diagnoses else None)),
+                                _s(sv.service_date),
+                            )
+                        )
             for table, path in paths.items():
                 self.conn.execute(f"COPY {table} FROM '{path}' (FORMAT csv, HEADER false, NULLSTR '')")
 
@@ -172,10 +236,12 @@ class History:
 
     def summary(self, top: int = 10, pattern_threshold: int = 3) -> dict[str, Any]:
         """Denial rate by claims and dollars, broken down every way the issue asks, plus root causes."""
-        rate = ("count(*) AS claims, count(*) FILTER (WHERE denied) AS denied_claims, "
-                "round(count(*) FILTER (WHERE denied) / greatest(count(*), 1), 4) AS denial_rate, "
-                "sum(billed) AS billed, sum(denied_amount) AS denied_amount, "
-                "round(sum(denied_amount) / nullif(sum(billed), 0), 4) AS denial_rate_dollars")
+        rate = (
+            "count(*) AS claims, count(*) FILTER (WHERE denied) AS denied_claims, "
+            "round(count(*) FILTER (WHERE denied) / greatest(count(*), 1), 4) AS denial_rate, "
+            "sum(billed) AS billed, sum(denied_amount) AS denied_amount, "
+            "round(sum(denied_amount) / nullif(sum(billed), 0), 4) AS denial_rate_dollars"
+        )
         totals = self._rows(f"""
             SELECT {rate}, sum(paid) AS paid,
                    count(*) FILTER (WHERE partially_denied) AS partially_denied_claims,
@@ -183,7 +249,8 @@ class History:
                    sum(preventable_amount) AS preventable_amount,
                    round(count(*) FILTER (WHERE preventable)
                          / nullif(count(*) FILTER (WHERE denied_amount > 0), 0), 4) AS preventable_share,
-                   round(sum(preventable_amount) / nullif(sum(denied_amount), 0), 4) AS preventable_share_dollars,
+                   round(sum(preventable_amount) / nullif(sum(denied_amount), 0), 4)
+                       AS preventable_share_dollars,
                    min(month) AS first_month, max(month) AS last_month
             FROM claims""")[0]
         out: dict[str, Any] = {"totals": totals}
@@ -195,7 +262,8 @@ class History:
             SELECT strftime(month, '%Y-%m') AS month, {rate} FROM claims WHERE month IS NOT NULL
             GROUP BY month ORDER BY month""")
         out["by_category"] = self._rows("""
-            SELECT category, count(DISTINCT claim_key) AS claims, sum(amount) AS amount, bool_or(denial) AS denial
+            SELECT category, count(DISTINCT claim_key) AS claims, sum(amount) AS amount,
+                   bool_or(denial) AS denial
             FROM adjustments GROUP BY category ORDER BY denial DESC, amount DESC""")
         out["by_carc"] = self._rows(f"""
             SELECT group_code || '-' || carc AS code, any_value(category) AS category,
@@ -207,8 +275,8 @@ class History:
                    sum(charge) AS billed, sum(denied_amount) AS denied_amount
             FROM lines GROUP BY procedure ORDER BY denied_amount DESC, lines DESC LIMIT {int(top)}""")
         out["root_causes"] = self._rows(f"""
-            SELECT category, group_code, carc, rarc, count(DISTINCT claim_key) AS claims, sum(amount) AS amount,
-                   bool_or(preventable) AS preventable
+            SELECT category, group_code, carc, rarc, count(DISTINCT claim_key) AS claims,
+                   sum(amount) AS amount, bool_or(preventable) AS preventable
             FROM adjustments WHERE denial
             GROUP BY category, group_code, carc, rarc ORDER BY amount DESC LIMIT {int(top)}""")
         from cleanclaim.remits.reference import carc, rarc
@@ -233,16 +301,23 @@ class History:
 
     def find_claim(self, claim_id: str) -> dict[str, Any] | None:
         """The most recent remitted row for a claim id, with its adjustments and lines (for appeals)."""
-        rows = self._rows("""SELECT c.*, f.file_name FROM claims c JOIN files f USING (file_hash)
+        rows = self._rows(
+            """SELECT c.*, f.file_name FROM claims c JOIN files f USING (file_hash)
                              WHERE claim_id = ? ORDER BY denied_amount DESC, f.loaded_at DESC LIMIT 1""",
-                          [claim_id])
+            [claim_id],
+        )
         if not rows:
             return None
         row = rows[0]
-        row["adjustments"] = self._rows("SELECT * EXCLUDE (claim_key, file_hash) FROM adjustments "
-                                        "WHERE claim_key = ? ORDER BY line NULLS FIRST", [row["claim_key"]])
-        row["lines"] = self._rows("SELECT * EXCLUDE (claim_key, file_hash) FROM lines WHERE claim_key = ? "
-                                  "ORDER BY line", [row["claim_key"]])
+        row["adjustments"] = self._rows(
+            "SELECT * EXCLUDE (claim_key, file_hash) FROM adjustments "
+            "WHERE claim_key = ? ORDER BY line NULLS FIRST",
+            [row["claim_key"]],
+        )
+        row["lines"] = self._rows(
+            "SELECT * EXCLUDE (claim_key, file_hash) FROM lines WHERE claim_key = ? ORDER BY line",
+            [row["claim_key"]],
+        )
         return row
 
 
@@ -258,18 +333,52 @@ def _claim_row(o: ClaimOutcome, key: str, fh: str) -> tuple:
     p = o.payment
     rm = p.remit
     cause = o.cause
-    provider = (p.rendering_provider.identifier if p.rendering_provider and p.rendering_provider.identifier
-                else (rm.payee.identifier if rm else None))
+    who = (
+        p.rendering_provider
+        if p.rendering_provider and p.rendering_provider.identifier
+        else (rm.payee if rm else None)
+    )
+    provider = None
+    if who is not None and (who.name or who.identifier):
+        provider = (
+            f"{who.name} ({who.identifier})" if who.name and who.identifier else (who.name or who.identifier)
+        )
     month = month_of(o)
     first_proc = next((sv.original_procedure or sv.procedure for sv in p.services), None)
     return (
-        key, fh, p.claim_id, o.payer or None, rm.payer.identifier if rm else None, rm.payee.name if rm else None,
-        provider, p.status, str(p.charge), str(p.paid), _s(p.patient_responsibility), _b(o.denied),
-        _b(o.partially_denied), str(o.denied_amount), cause.category if cause else "",
-        cause.group if cause else "", cause.carc if cause else "", _s(cause.rarc) if cause else "",
-        _b(o.preventable), str(o.preventable_amount), " ".join(cause.preventable_by) if cause else "",
-        _s(first_proc), _s(o.diagnoses[0] if o.diagnoses else None), _s(p.service_date),
-        _s(rm.payment_date if rm else None), _s(month), _s(p.payer_claim_control), _s(p.filing_indicator),
-        _b(p.is_reversal), " ".join(o.remarks), " ".join(sv.procedure for sv in p.services),
-        " ".join(o.diagnoses), _s(p.patient.name), _s(p.patient.identifier), _s(rm.trace_number if rm else None),
+        key,
+        fh,
+        p.claim_id,
+        o.payer or None,
+        rm.payer.identifier if rm else None,
+        rm.payee.name if rm else None,
+        provider,
+        p.status,
+        str(p.charge),
+        str(p.paid),
+        _s(p.patient_responsibility),
+        _b(o.denied),
+        _b(o.partially_denied),
+        str(o.denied_amount),
+        cause.category if cause else "",
+        cause.group if cause else "",
+        cause.carc if cause else "",
+        _s(cause.rarc) if cause else "",
+        _b(o.preventable),
+        str(o.preventable_amount),
+        " ".join(cause.preventable_by) if cause else "",
+        _s(first_proc),
+        _s(o.diagnoses[0] if o.diagnoses else None),
+        _s(p.service_date),
+        _s(rm.payment_date if rm else None),
+        _s(month),
+        _s(p.payer_claim_control),
+        _s(p.filing_indicator),
+        _b(p.is_reversal),
+        " ".join(o.remarks),
+        " ".join(sv.procedure for sv in p.services),
+        " ".join(o.diagnoses),
+        _s(p.patient.name),
+        _s(p.patient.identifier),
+        _s(rm.trace_number if rm else None),
     )

@@ -9,32 +9,73 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["DENIAL_CATEGORIES", "NOT_DENIAL", "SCRUB_CATEGORIES", "CodeEntry", "carc", "rarc", "group_code",
-           "table_header", "load_table", "category_rules", "preventable_rules"]
+__all__ = [
+    "DENIAL_CATEGORIES",
+    "NOT_DENIAL",
+    "SCRUB_CATEGORIES",
+    "CodeEntry",
+    "carc",
+    "rarc",
+    "group_code",
+    "table_header",
+    "load_table",
+    "category_rules",
+    "preventable_rules",
+]
 
 # The fixed vocabulary of shared/docs/contracts.md.
 DENIAL_CATEGORIES = (
-    "eligibility", "authorization", "medical_necessity", "coding", "bundling", "missing_information",
-    "duplicate", "timely_filing", "coordination_of_benefits", "non_covered", "contractual",
-    "patient_responsibility", "other",
+    "eligibility",
+    "authorization",
+    "medical_necessity",
+    "coding",
+    "bundling",
+    "missing_information",
+    "duplicate",
+    "timely_filing",
+    "coordination_of_benefits",
+    "non_covered",
+    "contractual",
+    "patient_responsibility",
+    "other",
 )
 NOT_DENIAL = frozenset({"contractual", "patient_responsibility"})
 
-SCRUB_CATEGORIES = frozenset({
-    "invalid_code", "non_billable_code", "missing_7th_character", "code_not_valid_on_dos",
-    "excludes1_conflict", "symptom_with_definitive_dx", "external_cause_primary", "manifestation_primary",
-    "sequencing", "age_conflict", "sex_conflict", "pointer_invalid", "npi_invalid", "missing_required_field",
-    "duplicate_line", "charge_mismatch", "ncci_ptp", "mue_units", "modifier", "medical_necessity",
-    "more_specific_code_documented", "code_not_supported_by_documentation", "seventh_character_mismatch",
-    "documentation_gap",
-})
+SCRUB_CATEGORIES = frozenset(
+    {
+        "invalid_code",
+        "non_billable_code",
+        "missing_7th_character",
+        "code_not_valid_on_dos",
+        "excludes1_conflict",
+        "symptom_with_definitive_dx",
+        "external_cause_primary",
+        "manifestation_primary",
+        "sequencing",
+        "age_conflict",
+        "sex_conflict",
+        "pointer_invalid",
+        "npi_invalid",
+        "missing_required_field",
+        "duplicate_line",
+        "charge_mismatch",
+        "ncci_ptp",
+        "mue_units",
+        "modifier",
+        "medical_necessity",
+        "more_specific_code_documented",
+        "code_not_supported_by_documentation",
+        "seventh_character_mismatch",
+        "documentation_gap",
+    }
+)
 
 
 @dataclass(slots=True, frozen=True)
 class CodeEntry:
     code: str
     description: str
-    status: str = "active"     # active | retired (CARC); alert | remark (RARC); bearer (group codes)
+    status: str = "active"  # active | retired (CARC); alert | remark (RARC); bearer (group codes)
 
 
 def _read(name: str) -> tuple[list[str], list[str], list[list[str]]]:
@@ -97,8 +138,10 @@ def category_rules() -> dict[tuple[str, str, str], tuple[str, bool | None]]:
     out: dict[tuple[str, str, str], tuple[str, bool | None]] = {}
     for r in rows:
         flag = r.get("denial", "-")
-        out[(r["carc"], r["group"], r["rarc"])] = (r["category"], True if flag == "yes" else
-                                                   False if flag == "no" else None)
+        out[(r["carc"], r["group"], r["rarc"])] = (
+            r["category"],
+            True if flag == "yes" else False if flag == "no" else None,
+        )
     return out
 
 
@@ -106,5 +149,7 @@ def category_rules() -> dict[tuple[str, str, str], tuple[str, bool | None]]:
 def preventable_rules() -> dict[tuple[str, str], tuple[tuple[str, ...], str]]:
     """(carc, rarc) -> (scrub categories, note); rarc '*' is a wildcard."""
     _, rows = load_table("preventable.tsv")
-    return {(r["carc"], r["rarc"]): (tuple(c.strip() for c in r["scrub_categories"].split(",")), r["note"])
-            for r in rows}
+    return {
+        (r["carc"], r["rarc"]): (tuple(c.strip() for c in r["scrub_categories"].split(",")), r["note"])
+        for r in rows
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -26,14 +27,23 @@ def _dotted(code: str | None) -> str:
     return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
-def render_denials(report: DenialReport, summary: dict[str, Any], console: Console | None = None,
-                   history: str | None = None, load: dict[str, int] | None = None, top: int = 10) -> None:
-    con = console or Console()
+def render_denials(
+    report: DenialReport,
+    summary: dict[str, Any],
+    console: Console | None = None,
+    history: str | None = None,
+    load: dict[str, int] | None = None,
+    top: int = 10,
+) -> None:
+    # Piped output (less, files, CI logs) gets a fixed 130 columns rather than rich's 80 fallback.
+    con = console or Console(width=None if sys.stdout.isatty() else 130)
     t = summary["totals"]
     scope = f"history {history}" if history else f"{len(report.files)} file(s)"
     if load:
-        scope += (f" (loaded {load['files_loaded']} new file(s), {load['claims_added']} claims; "
-                  f"{load['files_skipped']} already there)")
+        scope += (
+            f" (loaded {load['files_loaded']} new file(s), {load['claims_added']} claims; "
+            f"{load['files_skipped']} already there)"
+        )
     con.print(f"[bold]Denial analysis[/bold] · {scope}")
     if not t["claims"]:
         con.print("No remitted claims.")
@@ -46,30 +56,44 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
         f"({_pct(t['denial_rate_dollars'])} of billed)\n"
         f"[bold]Preventable by a scrub rule:[/bold] {t['preventable_claims']:,} claims "
         f"({_pct(t['preventable_share'])} of claims with a denial), {_money(t['preventable_amount'])} "
-        f"({_pct(t['preventable_share_dollars'])} of denied dollars)")
+        f"({_pct(t['preventable_share_dollars'])} of denied dollars)"
+    )
 
     tab = Table(title="Adjustments by category", title_justify="left")
     for c in ("category", "denial?", "claims", "amount"):
         tab.add_column(c, justify="right" if c in ("claims", "amount") else "left")
     for r in summary["by_category"]:
-        tab.add_row(r["category"], "denial" if r["denial"] else "expected", f"{r['claims']:,}",
-                    _money(r["amount"]))
+        tab.add_row(
+            r["category"], "denial" if r["denial"] else "expected", f"{r['claims']:,}", _money(r["amount"])
+        )
     con.print(tab)
 
     tab = Table(title="Top root causes (denials only)", title_justify="left")
-    for c in ("category", "code", "remark", "why", "claims", "amount", "preventable by"):
-        tab.add_column(c, justify="right" if c in ("claims", "amount") else "left", overflow="fold")
+    tab.add_column("category", max_width=24, overflow="fold")
+    tab.add_column("code", no_wrap=True)
+    tab.add_column("why", min_width=30, ratio=3, overflow="fold")
+    tab.add_column("claims", justify="right", no_wrap=True)
+    tab.add_column("amount", justify="right", no_wrap=True)
+    tab.add_column("preventable by", ratio=1, overflow="fold")
     for r in summary["root_causes"]:
-        cause = next((x for x in report.root_causes(50) if x["carc"] == r["carc"] and x["group"] ==
-                      r["group_code"]), None)
-        prevent = ", ".join(cause["preventable_by"]) if cause and cause["preventable_by"] else (
-            "yes" if r["preventable"] else "")
-        tab.add_row(r["category"], f"{r['group_code']}-{r['carc']}", r["rarc"] or "", r["description"],
-                    f"{r['claims']:,}", _money(r["amount"]), prevent)
+        cause = next(
+            (x for x in report.root_causes(50) if x["carc"] == r["carc"] and x["group"] == r["group_code"]),
+            None,
+        )
+        prevent = (
+            ", ".join(cause["preventable_by"])
+            if cause and cause["preventable_by"]
+            else ("yes" if r["preventable"] else "")
+        )
+        code = f"{r['group_code']}-{r['carc']}" + (f" {r['rarc']}" if r["rarc"] else "")
+        tab.add_row(r["category"], code, r["description"], f"{r['claims']:,}", _money(r["amount"]), prevent)
     con.print(tab)
 
-    for key, label, col in (("by_payer", "payer", "payer"), ("by_provider", "provider", "provider"),
-                            ("by_diagnosis", "principal diagnosis", "diagnosis")):
+    for key, label, col in (
+        ("by_payer", "payer", "payer"),
+        ("by_provider", "provider", "provider"),
+        ("by_diagnosis", "principal diagnosis", "diagnosis"),
+    ):
         rows = summary[key]
         if key == "by_diagnosis" and all(r["diagnosis"] == "(unknown)" for r in rows):
             continue
@@ -78,16 +102,29 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
             tab.add_column(c, justify="left" if c == label else "right")
         for r in rows:
             name = _dotted(r[col]) if key == "by_diagnosis" and r[col] != "(unknown)" else r[col]
-            tab.add_row(str(name), f"{r['claims']:,}", f"{r['denied_claims']:,}", _pct(r["denial_rate"]),
-                        _money(r["billed"]), _money(r["denied_amount"]), _pct(r["denial_rate_dollars"]))
+            tab.add_row(
+                str(name),
+                f"{r['claims']:,}",
+                f"{r['denied_claims']:,}",
+                _pct(r["denial_rate"]),
+                _money(r["billed"]),
+                _money(r["denied_amount"]),
+                _pct(r["denial_rate_dollars"]),
+            )
         con.print(tab)
 
     tab = Table(title="Denials by procedure (service lines)", title_justify="left")
     for c in ("procedure", "lines", "denied", "rate", "billed", "denied $"):
         tab.add_column(c, justify="left" if c == "procedure" else "right")
     for r in summary["by_procedure"]:
-        tab.add_row(r["procedure"] or "", f"{r['lines']:,}", f"{r['denied_lines']:,}", _pct(r["denial_rate"]),
-                    _money(r["billed"]), _money(r["denied_amount"]))
+        tab.add_row(
+            r["procedure"] or "",
+            f"{r['lines']:,}",
+            f"{r['denied_lines']:,}",
+            _pct(r["denial_rate"]),
+            _money(r["billed"]),
+            _money(r["denied_amount"]),
+        )
     con.print(tab)
 
     if len(summary["by_month"]) > 1:
@@ -95,8 +132,13 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
         for c in ("month", "claims", "denied", "rate", "denied $"):
             tab.add_column(c, justify="left" if c == "month" else "right")
         for r in summary["by_month"]:
-            tab.add_row(r["month"], f"{r['claims']:,}", f"{r['denied_claims']:,}", _pct(r["denial_rate"]),
-                        _money(r["denied_amount"]))
+            tab.add_row(
+                r["month"],
+                f"{r['claims']:,}",
+                f"{r['denied_claims']:,}",
+                _pct(r["denial_rate"]),
+                _money(r["denied_amount"]),
+            )
         con.print(tab)
 
     if summary["patterns"]:
@@ -104,8 +146,15 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
         for c in ("payer", "procedure", "diagnosis", "category", "codes", "denials", "amount"):
             tab.add_column(c, justify="right" if c in ("denials", "amount") else "left")
         for r in summary["patterns"]:
-            tab.add_row(r["payer"] or "", r["procedure"], _dotted(r["diagnosis"]), r["category"], r["carcs"],
-                        f"{r['denials']:,}", _money(r["amount"]))
+            tab.add_row(
+                r["payer"] or "",
+                r["procedure"],
+                _dotted(r["diagnosis"]),
+                r["category"],
+                r["carcs"],
+                f"{r['denials']:,}",
+                _money(r["amount"]),
+            )
         con.print(tab)
 
     denied = sorted(report.denials(), key=lambda o: -o.denied_amount)[:top]
@@ -116,9 +165,15 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
         for o in denied:
             c = o.cause
             cause = f"{c.group}-{c.carc}{' ' + c.rarc if c.rarc else ''} {c.category}" if c else ""
-            tab.add_row(o.claim_id, o.payer, o.payment.status, _money(float(o.payment.charge)),
-                        _money(float(o.denied_amount)), cause,
-                        ", ".join(c.preventable_by) if c and c.preventable_by else "")
+            tab.add_row(
+                o.claim_id,
+                o.payer,
+                o.payment.status,
+                _money(float(o.payment.charge)),
+                _money(float(o.denied_amount)),
+                cause,
+                ", ".join(c.preventable_by) if c and c.preventable_by else "",
+            )
         con.print(tab)
     _render_problems(con, report)
 
@@ -126,7 +181,9 @@ def render_denials(report: DenialReport, summary: dict[str, Any], console: Conso
 def _render_problems(con: Console, report: DenialReport) -> None:
     findings = report.findings
     if findings:
-        tab = Table(title=f"Remittance findings ({len(findings)}): balancing and structure", title_justify="left")
+        tab = Table(
+            title=f"Remittance findings ({len(findings)}): balancing and structure", title_justify="left"
+        )
         for c in ("file", "segment", "kind", "message"):
             tab.add_column(c, overflow="fold")
         for f in findings[:15]:

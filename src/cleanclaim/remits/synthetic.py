@@ -25,10 +25,10 @@ class Scenario:
     weight: int
     procedure: str
     diagnosis: str
-    group: str | None = None      # None: paid normally
+    group: str | None = None  # None: paid normally
     carc: str | None = None
     rarc: str | None = None
-    claim_level: bool = False     # whole claim denied (status 4) rather than the line
+    claim_level: bool = False  # whole claim denied (status 4) rather than the line
     payers: tuple[str, ...] = ()  # the payers that mostly deny this way (empty: any payer)
 
 
@@ -37,38 +37,97 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("paid office visit (established, moderate)", 60, "99214", "M542"),
     Scenario("paid manipulation", 40, "98940", "M9901"),
     Scenario("paid therapeutic exercise", 40, "97110", "M542"),
-    Scenario("MRI cervical spine for neck pain alone", 6, "72141", "M542", "CO", "50", "N115", True,
-             payers=("MEDICARE PART B", "ACME HEALTH PLAN")),
-    Scenario("MRI without prior authorization", 3, "72141", "M5412", "CO", "197", None, True,
-             payers=("ACME HEALTH PLAN", "LAKESIDE PPO")),
-    Scenario("diagnosis does not support trigger point injection", 3, "20552", "M542", "CO", "11",
-             payers=("MEDICARE PART B",)),
-    Scenario("manual therapy bundled with manipulation", 5, "97140", "M9901", "CO", "97", "M15",
-             payers=("STATE MEDICAID", "MEDICARE PART B")),
+    Scenario(
+        "MRI cervical spine for neck pain alone",
+        6,
+        "72141",
+        "M542",
+        "CO",
+        "50",
+        "N115",
+        True,
+        payers=("MEDICARE PART B", "ACME HEALTH PLAN"),
+    ),
+    Scenario(
+        "MRI without prior authorization",
+        3,
+        "72141",
+        "M5412",
+        "CO",
+        "197",
+        None,
+        True,
+        payers=("ACME HEALTH PLAN", "LAKESIDE PPO"),
+    ),
+    Scenario(
+        "diagnosis does not support trigger point injection",
+        3,
+        "20552",
+        "M542",
+        "CO",
+        "11",
+        payers=("MEDICARE PART B",),
+    ),
+    Scenario(
+        "manual therapy bundled with manipulation",
+        5,
+        "97140",
+        "M9901",
+        "CO",
+        "97",
+        "M15",
+        payers=("STATE MEDICAID", "MEDICARE PART B"),
+    ),
     Scenario("missing or invalid diagnosis", 3, "99213", "M54", "CO", "16", "M76", True),
     Scenario("patient not covered on the date of service", 2, "99214", "M5412", "CO", "27", None, True),
     Scenario("duplicate submission", 2, "99213", "M542", "OA", "18", None, True),
     Scenario("filed after the deadline", 1, "97110", "M542", "CO", "29", None, True),
-    Scenario("acupuncture not in the benefit plan", 2, "97810", "M542", "PR", "204", "N130",
-             payers=("BLUE RIVER MUTUAL",)),
+    Scenario(
+        "acupuncture not in the benefit plan",
+        2,
+        "97810",
+        "M542",
+        "PR",
+        "204",
+        "N130",
+        payers=("BLUE RIVER MUTUAL",),
+    ),
     Scenario("modifier missing on manual therapy", 2, "97140", "M5412", "CO", "4", None, False),
     Scenario("other payer primary", 1, "99213", "S134XXA", "CO", "22", "MA04", True),
-    Scenario("therapy frequency above limit", 2, "97110", "M5412", "CO", "151", "N362",
-             payers=("STATE MEDICAID",)),
+    Scenario(
+        "therapy frequency above limit", 2, "97110", "M5412", "CO", "151", "N362", payers=("STATE MEDICAID",)
+    ),
 )
 
 PAYERS: tuple[tuple[str, str], ...] = (
-    ("ACME HEALTH PLAN", "60054"), ("BLUE RIVER MUTUAL", "00123"), ("STATE MEDICAID", "77027"),
-    ("MEDICARE PART B", "04412"), ("LAKESIDE PPO", "38217"),
+    ("ACME HEALTH PLAN", "60054"),
+    ("BLUE RIVER MUTUAL", "00123"),
+    ("STATE MEDICAID", "77027"),
+    ("MEDICARE PART B", "04412"),
+    ("LAKESIDE PPO", "38217"),
 )
 PROVIDERS: tuple[tuple[str, str], ...] = (
-    ("NORTHSIDE SPINE CLINIC", "1234567893"), ("RIVERBEND CHIROPRACTIC", "1497758544"),
+    ("NORTHSIDE SPINE CLINIC", "1234567893"),
+    ("RIVERBEND CHIROPRACTIC", "1497758544"),
     ("CEDAR PHYSICAL THERAPY", "1326042953"),
 )
-FEES = {"99213": Decimal("120"), "99214": Decimal("175"), "98940": Decimal("60"), "97110": Decimal("45"),
-        "97140": Decimal("50"), "72141": Decimal("1200"), "20552": Decimal("150"), "97810": Decimal("85")}
-FILING = {"ACME HEALTH PLAN": "CI", "BLUE RIVER MUTUAL": "12", "STATE MEDICAID": "MC", "MEDICARE PART B": "MB",
-          "LAKESIDE PPO": "12"}
+FEES = {
+    "99213": Decimal("120"),
+    "99214": Decimal("175"),
+    "98940": Decimal("60"),
+    "97110": Decimal("45"),
+    "97140": Decimal("50"),
+    "72141": Decimal("1200"),
+    "20552": Decimal("150"),
+    "97810": Decimal("85"),
+}
+FILING = {
+    "ACME HEALTH PLAN": "CI",
+    "BLUE RIVER MUTUAL": "12",
+    "STATE MEDICAID": "MC",
+    "MEDICARE PART B": "MB",
+    "LAKESIDE PPO": "12",
+}
 
 
 def _pick(rng: random.Random, payer: str) -> Scenario:
@@ -81,7 +140,7 @@ def _pick(rng: random.Random, payer: str) -> Scenario:
             chosen = s
             break
     if chosen.payers and payer not in chosen.payers and rng.random() < 0.8:
-        return SCENARIOS[rng.randrange(4)]   # this payer usually pays it: one of the paid scenarios
+        return SCENARIOS[rng.randrange(4)]  # this payer usually pays it: one of the paid scenarios
     return chosen
 
 
@@ -90,16 +149,24 @@ def _claim(rng: random.Random, n: int, sc: Scenario, payer: str, dos: date) -> C
     extra = rng.random() < 0.3 and sc.procedure != "99213"
     lines = [(sc.procedure, charge, sc)] + ([("99213", FEES["99213"], None)] if extra else [])
     claim_id = f"PCN{n:07d}"
-    cp = ClaimPayment(claim_id=claim_id, status="1", charge=Decimal(0), paid=Decimal(0),
-                      filing_indicator=FILING.get(payer, "CI"), payer_claim_control=f"{rng.randrange(10**13):013d}",
-                      facility_code="11", frequency_code="1", patient=Party(
-                          f"PATIENT{n % 9973:04d}, TEST", f"MBR{n % 99991:06d}", "MI"))
+    cp = ClaimPayment(
+        claim_id=claim_id,
+        status="1",
+        charge=Decimal(0),
+        paid=Decimal(0),
+        filing_indicator=FILING.get(payer, "CI"),
+        payer_claim_control=f"{rng.randrange(10**13):013d}",
+        facility_code="11",
+        frequency_code="1",
+        patient=Party(f"PATIENT{n % 9973:04d}, TEST", f"MBR{n % 99991:06d}", "MI"),
+    )
     if rng.random() < 0.5:
         cp.rendering_provider = Party(f"RENDERING{n % 7}, DOC", f"1{rng.randrange(10**8):08d}0", "XX")
     denied_claim = sc.group is not None and sc.claim_level
     for i, (proc, fee, line_sc) in enumerate(lines, 1):
-        sv = ServicePayment(number=i, procedure=proc, charge=fee, service_date=dos,
-                            control_number=f"{claim_id}-{i}")
+        sv = ServicePayment(
+            number=i, procedure=proc, charge=fee, service_date=dos, control_number=f"{claim_id}-{i}"
+        )
         if denied_claim:
             sv.adjustments.append(Adjustment(sc.group, sc.carc, fee, None, i))
             if sc.rarc:
@@ -128,22 +195,30 @@ def _claim(rng: random.Random, n: int, sc: Scenario, payer: str, dos: date) -> C
         cp.services.append(sv)
     cp.charge = sum((s.charge for s in cp.services), Decimal(0))
     cp.paid = sum((s.paid for s in cp.services), Decimal(0))
-    cp.patient_responsibility = sum((a.amount for s in cp.services for a in s.adjustments if a.group == "PR"),
-                                    Decimal(0))
+    cp.patient_responsibility = sum(
+        (a.amount for s in cp.services for a in s.adjustments if a.group == "PR"), Decimal(0)
+    )
     if denied_claim and cp.paid == 0:
         cp.status = "4"
     cp.received = dos + timedelta(days=rng.randrange(2, 20))
     return cp
 
 
-def synthetic_remits(n_claims: int, seed: int = 7, claims_per_remit: int = 50,
-                     start: date = date(2025, 1, 1), days: int = 365) -> list[Remittance]:
+def synthetic_remits(
+    n_claims: int, seed: int = 7, claims_per_remit: int = 50, start: date = date(2025, 1, 1), days: int = 365
+) -> list[Remittance]:
     """``n_claims`` balanced claim payments spread over payers, payees and a year of service dates."""
     return synthetic_batch(n_claims, seed, claims_per_remit, start, days, with_claims=False)[0]
 
 
-def synthetic_batch(n_claims: int, seed: int = 7, claims_per_remit: int = 50, start: date = date(2025, 1, 1),
-                    days: int = 365, with_claims: bool = True) -> tuple[list[Remittance], list]:
+def synthetic_batch(
+    n_claims: int,
+    seed: int = 7,
+    claims_per_remit: int = 50,
+    start: date = date(2025, 1, 1),
+    days: int = 365,
+    with_claims: bool = True,
+) -> tuple[list[Remittance], list]:
     """Remittances plus (when ``with_claims``) the 837P claims they answer, linked on claim id."""
     rng = random.Random(seed)
     out: list[Remittance] = []
@@ -155,9 +230,17 @@ def synthetic_batch(n_claims: int, seed: int = 7, claims_per_remit: int = 50, st
         payer, payer_id = PAYERS[rng.randrange(len(PAYERS))]
         payee, npi = PROVIDERS[rng.randrange(len(PROVIDERS))]
         pay_date = start + timedelta(days=rng.randrange(days))
-        rm = Remittance(file="", control_number=f"{tx:04d}", handling_code="I", payment_method="ACH",
-                        payment_date=pay_date, trace_number=f"EFT{seed:03d}{tx:07d}", production_date=pay_date,
-                        payer=Party(payer, payer_id, "XV"), payee=Party(payee, npi, "XX"))
+        rm = Remittance(
+            file="",
+            control_number=f"{tx:04d}",
+            handling_code="I",
+            payment_method="ACH",
+            payment_date=pay_date,
+            trace_number=f"EFT{seed:03d}{tx:07d}",
+            production_date=pay_date,
+            payer=Party(payer, payer_id, "XV"),
+            payee=Party(payee, npi, "XX"),
+        )
         for _ in range(min(claims_per_remit, n_claims - made)):
             made += 1
             sc = _pick(rng, payer)
@@ -180,10 +263,23 @@ def _billed_claim(rng: random.Random, cp: ClaimPayment, rm: Remittance, sc: Scen
     diagnoses = [Diagnosis(sc.diagnosis, sc.diagnosis, "ABK", 1)]
     if rng.random() < 0.4:
         diagnoses.append(Diagnosis("M6283", "M62.83", "ABF", 2))
-    lines = [ServiceLine(number=sv.number, procedure=sv.procedure, charge=sv.charge,
-                         date_of_service=sv.service_date, pointers=[1]) for sv in cp.services]
-    return Claim(claim_id=cp.claim_id, total_charge=cp.charge, place_of_service="11",
-                 patient=Patient(last_name=(cp.patient.name or "").split(",")[0], member_id=cp.patient.identifier),
-                 payer=ClaimParty(rm.payer.name, rm.payer.identifier, "PI"),
-                 billing_provider=ClaimParty(rm.payee.name, rm.payee.identifier, "XX"),
-                 diagnoses=diagnoses, lines=lines)
+    lines = [
+        ServiceLine(
+            number=sv.number,
+            procedure=sv.procedure,
+            charge=sv.charge,
+            date_of_service=sv.service_date,
+            pointers=[1],
+        )
+        for sv in cp.services
+    ]
+    return Claim(
+        claim_id=cp.claim_id,
+        total_charge=cp.charge,
+        place_of_service="11",
+        patient=Patient(last_name=(cp.patient.name or "").split(",")[0], member_id=cp.patient.identifier),
+        payer=ClaimParty(rm.payer.name, rm.payer.identifier, "PI"),
+        billing_provider=ClaimParty(rm.payee.name, rm.payee.identifier, "XX"),
+        diagnoses=diagnoses,
+        lines=lines,
+    )

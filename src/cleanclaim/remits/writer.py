@@ -35,17 +35,32 @@ def _seg(*els: str) -> str:
 
 
 def _claim_segments(cl: ClaimPayment) -> list[str]:
-    out = [_seg("CLP", cl.claim_id, cl.status, _amt(cl.charge), _amt(cl.paid), _amt(cl.patient_responsibility),
-                cl.filing_indicator or "", cl.payer_claim_control or "", cl.facility_code or "",
-                cl.frequency_code or "")]
+    out = [
+        _seg(
+            "CLP",
+            cl.claim_id,
+            cl.status,
+            _amt(cl.charge),
+            _amt(cl.paid),
+            _amt(cl.patient_responsibility),
+            cl.filing_indicator or "",
+            cl.payer_claim_control or "",
+            cl.facility_code or "",
+            cl.frequency_code or "",
+        )
+    ]
     out += _cas_segments(cl.adjustments)
     p = cl.patient
     last, _, first = (p.name or "").partition(", ")
-    out.append(_seg("NM1", "QC", "1", last, first, "", "", "", "MI" if p.identifier else "", p.identifier or ""))
+    out.append(
+        _seg("NM1", "QC", "1", last, first, "", "", "", "MI" if p.identifier else "", p.identifier or "")
+    )
     if cl.rendering_provider is not None:
         rp = cl.rendering_provider
         rlast, _, rfirst = (rp.name or "").partition(", ")
-        out.append(_seg("NM1", "82", "1", rlast, rfirst, "", "", "", rp.id_qualifier or "XX", rp.identifier or ""))
+        out.append(
+            _seg("NM1", "82", "1", rlast, rfirst, "", "", "", rp.id_qualifier or "XX", rp.identifier or "")
+        )
     if cl.remarks:
         out.append(_seg("MOA", "", "", *cl.remarks[:5]))
     if cl.statement_from:
@@ -79,7 +94,7 @@ def _cas_segments(adjs) -> list[str]:
     for group, items in by_group.items():
         for i in range(0, len(items), 6):
             els = ["CAS", group]
-            for a in items[i:i + 6]:
+            for a in items[i : i + 6]:
                 els += [a.carc, _amt(a.amount), _amt(a.quantity) if a.quantity is not None else ""]
             out.append(_seg(*els))
     return out
@@ -88,16 +103,43 @@ def _cas_segments(adjs) -> list[str]:
 def format_835(remit: Remittance, control: int = 1) -> list[str]:
     """The segments (ST..SE) of one transaction set."""
     body = [
-        _seg("BPR", remit.handling_code or "I", _amt(remit.payment_amount), remit.credit_debit or "C",
-             remit.payment_method or "CHK", "", "", "", "", "", "", "", "", "", "", "", _d8(remit.payment_date)),
+        _seg(
+            "BPR",
+            remit.handling_code or "I",
+            _amt(remit.payment_amount),
+            remit.credit_debit or "C",
+            remit.payment_method or "CHK",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            _d8(remit.payment_date),
+        ),
         _seg("TRN", "1", remit.trace_number or f"{control:09d}", "1" + f"{control:09d}"),
     ]
     if remit.production_date:
         body.append(_seg("DTM", "405", _d8(remit.production_date)))
-    body.append(_seg("N1", "PR", remit.payer.name or "", remit.payer.id_qualifier or "XV" if remit.payer.identifier
-                     else "", remit.payer.identifier or ""))
-    body.append(_seg("N1", "PE", remit.payee.name or "", remit.payee.id_qualifier or "XX", remit.payee.identifier
-                     or ""))
+    body.append(
+        _seg(
+            "N1",
+            "PR",
+            remit.payer.name or "",
+            remit.payer.id_qualifier or "XV" if remit.payer.identifier else "",
+            remit.payer.identifier or "",
+        )
+    )
+    body.append(
+        _seg(
+            "N1", "PE", remit.payee.name or "", remit.payee.id_qualifier or "XX", remit.payee.identifier or ""
+        )
+    )
     for i, cl in enumerate(remit.claims, 1):
         if i == 1:
             body.append(_seg("LX", "1"))
@@ -108,22 +150,32 @@ def format_835(remit: Remittance, control: int = 1) -> list[str]:
     for (prov, period), items in by_provider.items():
         for i in range(0, len(items), 6):
             els = ["PLB", prov, _d8(period)]
-            for p in items[i:i + 6]:
+            for p in items[i : i + 6]:
                 els += [f"{p.reason}:{p.reference}" if p.reference else p.reason, _amt(p.amount)]
             body.append(_seg(*els))
     st = remit.control_number or f"{control:04d}"
     return [_seg("ST", "835", st), *body, _seg("SE", str(len(body) + 2), st)]
 
 
-def write_835(remits: Iterable[Remittance], out: TextIO, sender: str = "CLEANCLAIMPAYER",
-              receiver: str = "CLEANCLAIMPROV", when: datetime | None = None, newline: bool = True) -> int:
+def write_835(
+    remits: Iterable[Remittance],
+    out: TextIO,
+    sender: str = "CLEANCLAIMPAYER",
+    receiver: str = "CLEANCLAIMPROV",
+    when: datetime | None = None,
+    newline: bool = True,
+) -> int:
     """Write one interchange (ISA..IEA, one GS) holding every remittance; returns the segment count."""
     when = when or datetime(2026, 1, 2, 12, 0)
     nl = "\n" if newline else ""
-    isa = (f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{receiver:<15}*{when:%y%m%d}*{when:%H%M}*^*00501*"
-           f"000000001*0*P*:~")
+    isa = (
+        f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{receiver:<15}*{when:%y%m%d}*{when:%H%M}*^*00501*"
+        f"000000001*0*P*:~"
+    )
     out.write(isa + nl)
-    out.write(_seg("GS", "HP", sender, receiver, f"{when:%Y%m%d}", f"{when:%H%M}", "1", "X", "005010X221A1") + nl)
+    out.write(
+        _seg("GS", "HP", sender, receiver, f"{when:%Y%m%d}", f"{when:%H%M}", "1", "X", "005010X221A1") + nl
+    )
     n = 2
     count = 0
     for i, rm in enumerate(remits, 1):

@@ -31,8 +31,8 @@ from cleanclaim.remits.model import (
     Finding,
     Party,
     ProviderAdjustment,
-    Remittance,
     RemitReadError,
+    Remittance,
     ServicePayment,
 )
 from cleanclaim.x12.tokenizer import iter_segments
@@ -40,7 +40,7 @@ from cleanclaim.x12.tokenizer import iter_segments
 __all__ = ["read_835", "check_balances", "relaxed_gc"]
 
 _ONE = Decimal("1")
-_COMPOSITE_GUESS = ">^|\\!"      # component separators seen in ISA-less fragments
+_COMPOSITE_GUESS = ">^|\\!"  # component separators seen in ISA-less fragments
 
 
 @contextmanager
@@ -123,17 +123,21 @@ def _composite(value: str, comp: str) -> list[str]:
     return [value]
 
 
-def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
-             file_name: str | None = None) -> Iterator[Remittance | RemitReadError]:
+def read_835(
+    source: str | os.PathLike[str] | BinaryIO | bytes, file_name: str | None = None
+) -> Iterator[Remittance | RemitReadError]:
     """Yield one :class:`Remittance` per 835 transaction set, or a :class:`RemitReadError` for one
     that could not be read. Balancing problems are attached to each remittance as findings."""
-    name = file_name or (os.fspath(source) if isinstance(source, str | os.PathLike) else
-                         str(getattr(source, "name", "<bytes>")))
+    name = file_name or (
+        os.fspath(source)
+        if isinstance(source, str | os.PathLike)
+        else str(getattr(source, "name", "<bytes>"))
+    )
     rm: Remittance | None = None
     cl: ClaimPayment | None = None
     sv: ServicePayment | None = None
-    loop = ""              # header | payer | payee | claim | service
-    skipping = False       # inside a lost or non-835 transaction: wait for the next ST
+    loop = ""  # header | payer | payee | claim | service
+    skipping = False  # inside a lost or non-835 transaction: wait for the next ST
     version = None
     st_count = 0
     good = 0
@@ -175,8 +179,16 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                 if n > 6 and el[6]:
                     sv.original_units = _money(el[6], "SVC07 units")
                 if n < 2 or not el[1]:
-                    rm.findings.append(Finding("malformed_segment", "SVC02 line charge is empty; read as 0",
-                                               name, seg.number, "SVC", cl.claim_id))
+                    rm.findings.append(
+                        Finding(
+                            "malformed_segment",
+                            "SVC02 line charge is empty; read as 0",
+                            name,
+                            seg.number,
+                            "SVC",
+                            cl.claim_id,
+                        )
+                    )
                 cl.services.append(sv)
                 loop = "service"
             elif sid == "DTM":
@@ -208,7 +220,8 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                     status=el[1],
                     charge=_money(el[2] or "0", "CLP03 charge"),
                     paid=_money(el[3] or "0", "CLP04 payment"),
-                    patient_responsibility=_opt_money(el[4], "CLP05 patient responsibility") if n > 4
+                    patient_responsibility=_opt_money(el[4], "CLP05 patient responsibility")
+                    if n > 4
                     else None,
                     filing_indicator=(el[5] or None) if n > 5 else None,
                     payer_claim_control=(el[6] or None) if n > 6 else None,
@@ -231,13 +244,21 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
             elif sid == "REF":
                 if loop == "service" and len(el) > 1 and el[0] == "6R":
                     sv.control_number = el[1]
-                elif loop == "payer" and rm is not None and len(el) > 1 and el[0] == "2U" \
-                        and not rm.payer.identifier:
+                elif (
+                    loop == "payer"
+                    and rm is not None
+                    and len(el) > 1
+                    and el[0] == "2U"
+                    and not rm.payer.identifier
+                ):
                     rm.payer.identifier = el[1]
             elif sid == "NM1":
                 if cl is not None and len(el) > 1:
-                    party = Party(name=_person_name(el), identifier=(el[8] if len(el) > 8 else "") or None,
-                                  id_qualifier=(el[7] if len(el) > 7 else "") or None)
+                    party = Party(
+                        name=_person_name(el),
+                        identifier=(el[8] if len(el) > 8 else "") or None,
+                        id_qualifier=(el[7] if len(el) > 7 else "") or None,
+                    )
                     who = el[0]
                     if who == "QC":
                         cl.patient = party
@@ -260,9 +281,11 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                 if rm is None or cl is not None:
                     continue
                 who = el[0] if el else ""
-                party = Party(name=(el[1] if len(el) > 1 else "") or None,
-                              identifier=(el[3] if len(el) > 3 else "") or None,
-                              id_qualifier=(el[2] if len(el) > 2 else "") or None)
+                party = Party(
+                    name=(el[1] if len(el) > 1 else "") or None,
+                    identifier=(el[3] if len(el) > 3 else "") or None,
+                    id_qualifier=(el[2] if len(el) > 2 else "") or None,
+                )
                 if who == "PR":
                     rm.payer, loop = party, "payer"
                 elif who == "PE":
@@ -287,8 +310,15 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                     rm.trace_number = el[1] or None
             elif sid == "ST":
                 if rm is not None and not skipping:
-                    rm.findings.append(Finding("structure", "transaction not closed by SE before the next ST",
-                                               name, seg.number, "ST"))
+                    rm.findings.append(
+                        Finding(
+                            "structure",
+                            "transaction not closed by SE before the next ST",
+                            name,
+                            seg.number,
+                            "ST",
+                        )
+                    )
                     yield _finish(rm, name)
                     good += 1
                 st_count += 1
@@ -300,14 +330,24 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                     skipping = True
                     continue
                 skipping = False
-                rm = Remittance(file=name, control_number=(el[1] if len(el) > 1 else None) or None,
-                                version=(el[2] if len(el) > 2 and el[2] else version), segment_number=seg.number)
+                rm = Remittance(
+                    file=name,
+                    control_number=(el[1] if len(el) > 1 else None) or None,
+                    version=(el[2] if len(el) > 2 and el[2] else version),
+                    segment_number=seg.number,
+                )
             elif sid == "SE":
                 if rm is not None and not skipping:
                     if el and el[0].isdigit() and int(el[0]) != seg_in_tx:
-                        rm.findings.append(Finding(
-                            "structure", f"SE01 counts {el[0]} segments but the transaction has {seg_in_tx}",
-                            name, seg.number, "SE"))
+                        rm.findings.append(
+                            Finding(
+                                "structure",
+                                f"SE01 counts {el[0]} segments but the transaction has {seg_in_tx}",
+                                name,
+                                seg.number,
+                                "SE",
+                            )
+                        )
                     yield _finish(rm, name)
                     good += 1
                 rm, cl, sv, loop, skipping = None, None, None, "", False
@@ -320,25 +360,42 @@ def read_835(source: str | os.PathLike[str] | BinaryIO | bytes,
                 # Outside a transaction there is nothing to lose but the segment itself.
                 yield RemitReadError(name, str(exc), seg.number, sid)
                 continue
-            yield RemitReadError(name, f"transaction {rm.control_number or '?'} skipped: {exc}",
-                                 seg.number, sid, rm.control_number)
+            yield RemitReadError(
+                name,
+                f"transaction {rm.control_number or '?'} skipped: {exc}",
+                seg.number,
+                sid,
+                rm.control_number,
+            )
             rm, cl, sv, skipping = None, None, None, True
         except (IndexError, AttributeError):
             # A segment out of place (e.g. LQ before any SVC) or too short to hold what it must.
             if rm is not None:
-                rm.findings.append(Finding("malformed_segment", f"{sid} segment out of place or incomplete",
-                                           name, seg.number, sid, cl.claim_id if cl else None))
+                rm.findings.append(
+                    Finding(
+                        "malformed_segment",
+                        f"{sid} segment out of place or incomplete",
+                        name,
+                        seg.number,
+                        sid,
+                        cl.claim_id if cl else None,
+                    )
+                )
 
     if rm is not None and not skipping:
-        rm.findings.append(Finding("structure", "file ends inside a transaction (no SE)", name,
-                                   seg.number if seg else None, None))
+        rm.findings.append(
+            Finding(
+                "structure", "file ends inside a transaction (no SE)", name, seg.number if seg else None, None
+            )
+        )
         yield _finish(rm, name)
         good += 1
     if st_count == 0:
         raise InputError("no ST transaction set found", file=name, segment_number=seg.number if seg else None)
     if good == 0 and other_types:
-        raise UnsupportedTransaction(f"transaction set {', '.join(sorted(other_types))} is not an 835 "
-                                     "remittance", file=name)
+        raise UnsupportedTransaction(
+            f"transaction set {', '.join(sorted(other_types))} is not an 835 remittance", file=name
+        )
 
 
 def _person_name(el: list[str]) -> str | None:
@@ -349,8 +406,9 @@ def _person_name(el: list[str]) -> str | None:
     return last or None
 
 
-def _cas(el: list[str], target: ClaimPayment | ServicePayment | None, number: int, rm: Remittance,
-         file: str) -> None:
+def _cas(
+    el: list[str], target: ClaimPayment | ServicePayment | None, number: int, rm: Remittance, file: str
+) -> None:
     if target is None:
         rm.findings.append(Finding("malformed_segment", "CAS outside a claim", file, number, "CAS"))
         return
@@ -369,8 +427,16 @@ def _cas(el: list[str], target: ClaimPayment | ServicePayment | None, number: in
             quantity = _money(qty, "quantity") if qty else None
         except _BadSegment as exc:
             claim_id = target.claim_id if isinstance(target, ClaimPayment) else None
-            rm.findings.append(Finding("malformed_segment", f"CAS {group}-{reason}: {exc}; triple skipped",
-                                       file, number, "CAS", claim_id))
+            rm.findings.append(
+                Finding(
+                    "malformed_segment",
+                    f"CAS {group}-{reason}: {exc}; triple skipped",
+                    file,
+                    number,
+                    "CAS",
+                    claim_id,
+                )
+            )
             continue
         adjs.append(Adjustment(group, reason, amount, quantity, line, number))
 
@@ -386,12 +452,15 @@ def _plb(el: list[str], comp: str, number: int, rm: Remittance, file: str) -> No
         try:
             amount = _money(raw, "PLB amount")
         except _BadSegment as exc:
-            rm.findings.append(Finding("malformed_segment", f"PLB {parts[0]}: {exc}; pair skipped",
-                                       file, number, "PLB"))
+            rm.findings.append(
+                Finding("malformed_segment", f"PLB {parts[0]}: {exc}; pair skipped", file, number, "PLB")
+            )
             continue
-        rm.provider_adjustments.append(ProviderAdjustment(provider, period, parts[0],
-                                                          parts[1] if len(parts) > 1 else None,
-                                                          amount, number))
+        rm.provider_adjustments.append(
+            ProviderAdjustment(
+                provider, period, parts[0], parts[1] if len(parts) > 1 else None, amount, number
+            )
+        )
 
 
 def _finish(rm: Remittance, file: str) -> Remittance:
@@ -410,23 +479,40 @@ def check_balances(rm: Remittance) -> list[Finding]:
             line_cas = sum((a.amount for a in sv.adjustments), ZERO)
             cas_total += line_cas
             if sv.charge - sv.paid != line_cas:
-                out.append(Finding(
-                    "line_imbalance",
-                    f"service line {sv.number} ({sv.procedure}): charge {sv.charge} - paid {sv.paid} = "
-                    f"{sv.charge - sv.paid} but its adjustments total {line_cas}",
-                    rm.file, sv.segment_number, "SVC", cl.claim_id))
+                out.append(
+                    Finding(
+                        "line_imbalance",
+                        f"service line {sv.number} ({sv.procedure}): charge {sv.charge} - paid {sv.paid} = "
+                        f"{sv.charge - sv.paid} but its adjustments total {line_cas}",
+                        rm.file,
+                        sv.segment_number,
+                        "SVC",
+                        cl.claim_id,
+                    )
+                )
         if cl.charge - cl.paid != cas_total:
-            out.append(Finding(
-                "claim_imbalance",
-                f"claim {cl.claim_id}: charge {cl.charge} - paid {cl.paid} = {cl.charge - cl.paid} but "
-                f"claim and line adjustments total {cas_total}",
-                rm.file, cl.segment_number, "CLP", cl.claim_id))
+            out.append(
+                Finding(
+                    "claim_imbalance",
+                    f"claim {cl.claim_id}: charge {cl.charge} - paid {cl.paid} = {cl.charge - cl.paid} but "
+                    f"claim and line adjustments total {cas_total}",
+                    rm.file,
+                    cl.segment_number,
+                    "CLP",
+                    cl.claim_id,
+                )
+            )
     plb_total = sum((p.amount for p in rm.provider_adjustments), ZERO)
     expected = total_paid - plb_total
     if rm.payment_amount != expected:
-        out.append(Finding(
-            "payment_imbalance",
-            f"BPR02 payment {rm.payment_amount} but claim payments {total_paid} - provider adjustments "
-            f"{plb_total} = {expected}",
-            rm.file, rm.segment_number, "BPR"))
+        out.append(
+            Finding(
+                "payment_imbalance",
+                f"BPR02 payment {rm.payment_amount} but claim payments {total_paid} - provider adjustments "
+                f"{plb_total} = {expected}",
+                rm.file,
+                rm.segment_number,
+                "BPR",
+            )
+        )
     return out

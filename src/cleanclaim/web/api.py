@@ -224,20 +224,20 @@ def appeal_for(request: Request, who: Principal, run_id: int, row_id: int) -> tu
     if claim is None:
         raise ApiError(404, "not_found", f"claim row {row_id} is not in denials run {run_id}", field="row_id")
     as_dict = store.remit_claim_dict(claim)
-    text = engines.appeal_draft(as_dict)
-    if text is None:
+    draft = engines.appeal_draft(as_dict)
+    if draft is None:
         raise ApiError(404, "no_appeal",
                        f"no appeal draft for claim {claim.claim_id}: not an appealable denial",
                        field="row_id")
     store.record_appeal(request.app.state.db, who, run_id, claim)
-    return run, as_dict, text
+    return run, as_dict, draft
 
 
 @router.get("/denials/runs/{run_id}/claims/{row_id}/appeal", summary="Appeal letter draft for a denied claim")
 def appeal(run_id: int, row_id: int, request: Request,
            who: Annotated[Principal, Depends(require("denials"))]) -> dict:
-    _run, claim, text = appeal_for(request, who, run_id, row_id)
-    return {"run_id": run_id, "claim_id": claim["claim_id"], "text": text}
+    _run, claim, draft = appeal_for(request, who, run_id, row_id)
+    return {"run_id": run_id, "claim_id": claim["claim_id"], **draft}
 
 
 # --- look up ------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ def available() -> dict[str, bool]:
                                  ("search", "cleanclaim.codes.search", "search"),
                                  ("coding", "cleanclaim.coding", "code_note"),
                                  ("scrub", "cleanclaim.scrub", "scrub_files"),
-                                 ("denials", "cleanclaim.remits", "analyze_files")):
+                                 ("denials", "cleanclaim.remits", "analyze_files"),
+                                 ("appeals", "cleanclaim.remits.appeals", "draft_appeal")):
         try:
             _attr(module, name, engine)
             found[engine] = True
@@ -91,27 +92,30 @@ def analyze_remits(paths: Sequence[Path]) -> dict[str, Any]:
     return report
 
 
-def appeal_draft(claim: dict[str, Any]) -> str | None:
-    """The remits engine's appeal letter for one denied claim (None when it has none)."""
-    for module, name in (("cleanclaim.remits.appeals", "draft_appeal"),
-                         ("cleanclaim.remits", "draft_appeal")):
-        try:
-            fn = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
-        draft = _call(fn, claim)
-        if draft is None:
-            return None
-        if isinstance(draft, str):
-            return draft
-        for attr in ("text", "body", "letter"):
-            if isinstance(getattr(draft, attr, None), str):
-                return getattr(draft, attr)
-        d = _as_dict(draft)
-        if isinstance(d, dict):
-            return d.get("text") or d.get("body") or d.get("letter")
-        return str(draft)
-    return None
+def appeal_draft(claim: dict[str, Any]) -> dict[str, Any] | None:
+    """The remits engine's appeal letter for one stored denied claim; None when there is no denial.
+
+    The claim dict is the `denials --json` claim object; it is mapped field for field onto the
+    engine's AppealCase (patient name and member id are not stored, so the letter keeps their
+    placeholders)."""
+    draft_appeal = _attr("cleanclaim.remits.appeals", "draft_appeal", "appeals")
+    case_type = _attr("cleanclaim.remits.appeals", "AppealCase", "appeals")
+    not_denial = getattr(importlib.import_module("cleanclaim.remits.reference"), "NOT_DENIAL", ())
+    cause = claim.get("cause") or {}
+    category = claim.get("category") or cause.get("category")
+    if not category or category in not_denial or float(claim.get("denied_amount") or 0) <= 0:
+        return None
+    case = case_type(
+        claim_id=claim["claim_id"], payer=claim.get("payer") or "[payer]", category=category,
+        group=cause.get("group") or "", carc=cause.get("carc") or "", rarc=cause.get("rarc"),
+        payer_claim_control=claim.get("payer_claim_control"), service_date=claim.get("service_date"),
+        billed=float(claim.get("billed") or 0), denied_amount=float(claim.get("denied_amount") or 0),
+        provider=claim.get("payee"), procedures=list(claim.get("procedures") or []),
+        diagnoses=list(claim.get("diagnoses") or []), source=claim.get("file") or "")
+    draft = _as_dict(_call(draft_appeal, case))
+    return {"text": draft.get("letter") or draft.get("text"), "category": draft.get("category"),
+            "policies": draft.get("policies", []), "placeholders": draft.get("placeholders"),
+            "notes": draft.get("notes", [])}
 
 
 def comparison_table(code: str) -> list[dict[str, Any]]:
@@ -138,6 +142,11 @@ def _reject_unreadable(report: dict[str, Any]) -> None:
         if f.get("error"):
             raise ApiError(422, "invalid_input", f"{name}: {f['error']}", file=name,
                            segment_number=f.get("segment_number"), segment_id=f.get("segment_id"))
+        broken = [p for p in f.get("findings") or [] if isinstance(p, dict) and p.get("kind") == "structure"]
+        if broken:   # a truncated or miscounted envelope: the file did not arrive whole
+            first = broken[0]
+            raise ApiError(422, "invalid_input", f"{name}: {first.get('message')}", file=name,
+                           segment_number=first.get("segment_number"), segment_id=first.get("segment_id"))
         if not f.get("claims"):
             problems = [p for p in (f.get("findings") or []) + (f.get("errors") or []) if isinstance(p, dict)]
             first = problems[0] if problems else {}

@@ -112,6 +112,8 @@ class ScrubRun(Base):
     clean: Mapped[int] = mapped_column(Integer)
     errors: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)          # as the engine gave it
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # report fields beyond the contract
     claims: Mapped[list[ScrubClaim]] = relationship(back_populates="run", order_by="ScrubClaim.id")
 
 

@@ -268,8 +268,8 @@ def denials_run_page(run_id: int, request: Request) -> Response:
 @router.get("/denials/runs/{run_id}/claims/{row_id}/appeal", response_class=HTMLResponse)
 def appeal_page(run_id: int, row_id: int, request: Request) -> Response:
     who = user(request, "denials")
-    run, claim, text = appeal_for(request, who, run_id, row_id)
-    return render(request, "appeal.html", who, run=run, claim=claim, text=text)
+    run, claim, draft = appeal_for(request, who, run_id, row_id)
+    return render(request, "appeal.html", who, run=run, claim=claim, text=draft["text"], draft=draft)
 
 
 # --- look up -------------------------------------------------------------------------------------

@@ -88,7 +88,9 @@ def save_scrub(db: Database, who: Principal, report: dict[str, Any], input_sha: 
         run = ScrubRun(key_id=who.key_id, input_sha256=input_sha, files=report.get("files", []),
                        claim_count=int(summary.get("claims", len(claims))),
                        clean=int(summary.get("clean", 0)),
-                       errors=int(summary.get("errors", 0)), warnings=int(summary.get("warnings", 0)))
+                       errors=int(summary.get("errors", 0)), warnings=int(summary.get("warnings", 0)),
+                       summary=summary,
+                       extra={k: v for k, v in report.items() if k not in {"claims", "summary", "files"}})
         s.add(run)
         s.flush()
         n_findings = 0
@@ -131,8 +133,8 @@ def scrub_report(run: ScrubRun) -> dict[str, Any]:
                     "total_charge": float(c.total_charge) if c.total_charge is not None else None,
                     **c.extra, "findings": [finding_dict(f) for f in c.findings]} for c in run.claims],
         "files": run.files,
-        "summary": {"claims": run.claim_count, "clean": run.clean, "errors": run.errors,
-                    "warnings": run.warnings},
+        "summary": run.summary,
+        **run.extra,
     }
 
 

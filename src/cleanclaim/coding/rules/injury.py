@@ -24,15 +24,26 @@ _PHASE_TEXT = {
 }
 
 
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|never)\b[^.;]*$", re.I)
+
+
+def _affirmed(pattern: str, text: str) -> bool:
+    """A phrase present and not negated in its clause ("no sign of delayed union, nonunion")."""
+    for m in re.finditer(pattern, text, re.I):
+        if not _NEGATED_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
+            return True
+    return False
+
+
 def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
     phase = ctx.reading.encounter_phase
     text = " ".join(m.sentence.text for m in mentions) + " " + ctx.reading.text
     if phase == "sequela":
         return "S"
     if phase == "subsequent":
-        if fracture and re.search(r"\bnon-?union\b", text, re.I):
+        if fracture and _affirmed(r"\bnon-?union\b", text):
             return "K"
-        if fracture and re.search(r"\bdelayed (?:healing|union)\b", text, re.I):
+        if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", text):
             return "G"
         return "D"
     if fracture and any(re.search(r"\bopen (?:fracture|fx)\b|\bcompound fracture\b", m.sentence.text, re.I)
@@ -78,11 +89,42 @@ def fracture_code(vertebra: str, ftype: str, displaced: bool, char7: str) -> str
     return f"{stem}{'0' if displaced else '1'}{char7}"
 
 
-def fractures(ctx: CodingContext) -> None:
-    found = [m for m in _injury_mentions(ctx, "FRACTURE")
-             if not re.search(r"\b(pathologic\w*|osteoporotic|insufficiency|fragility)\b", m.sentence.text, re.I)]
+_PATHOLOGIC = re.compile(r"\b(pathologic\w*|osteoporotic|insufficiency|fragility)\b", re.I)
+
+
+def _local(m: Mention, width: int = 45) -> str:
+    """The words right around a mention (its own clause, not the whole sentence)."""
+    s = m.sentence
+    a = max(0, m.start - s.start - width)
+    b = min(len(s.text), m.end - s.start + width)
+    return s.text[a:b]
+
+
+def pathological_fractures(ctx: CodingContext, found: list[Mention]) -> None:
+    """A pathological fracture of a cervical vertebra (OCG I.C.13.c; due to a neoplasm, I.C.2: the
+    fracture is sequenced first when it is the reason for the encounter, then the neoplasm)."""
     if not found:
         return
+    m = found[0]
+    row = next(r for r in domain()["pathological_fracture"] if re.search(r["words"], m.sentence.text, re.I))
+    char7 = seventh(ctx, True, found)
+    if char7 == "B":
+        char7 = "A"
+    ctx.add(f"{row['code']}{char7}", found, "Pathological fracture of a cervical vertebra documented (not a "
+            "traumatic S12 fracture); reported first as the reason for the encounter, with the underlying "
+            f"disease after it. 7th character {char7} (OCG I.C.13.c).", "ICD-10-CM OCG I.C.13.c; I.C.2",
+            rank=RANK - 21)
+
+
+def fractures(ctx: CodingContext) -> None:
+    candidates = _injury_mentions(ctx, "FRACTURE")
+    pathological_fractures(ctx, [m for m in candidates if _PATHOLOGIC.search(m.sentence.text)])
+    found = [m for m in candidates if not _PATHOLOGIC.search(m.sentence.text)]
+    if not found:
+        return
+    # every current fracture mention in the note describes the same injury (HPI, imaging, assessment)
+    described = [m for m in ctx.mentions("FRACTURE") if not m.negated and not m.family and not m.hypothetical
+                 and ctx.in_domain(m)]
     by_vertebra: dict[str, list[Mention]] = {}
     for m in found:
         singles = [lv for lv in m.levels if "-" not in lv and lv in domain()["fracture_vertebra"]]
@@ -90,6 +132,10 @@ def fractures(ctx: CodingContext) -> None:
             by_vertebra.setdefault(lv, []).append(m)
     if "?" in by_vertebra and len(by_vertebra) > 1:
         del by_vertebra["?"]  # the unspecified mention is one of the named vertebrae
+    if list(by_vertebra) == ["?"]:
+        named = {lv for m in described for lv in m.levels if lv in domain()["fracture_vertebra"]}
+        if len(named) == 1:
+            by_vertebra = {named.pop(): by_vertebra["?"]}
     sequela = ctx.reading.encounter_phase == "sequela"
     for vertebra, ms in by_vertebra.items():
         char7 = seventh(ctx, True, ms)
@@ -101,9 +147,10 @@ def fractures(ctx: CodingContext) -> None:
             ctx.query("fracture level", "A cervical fracture is documented without the vertebral level. "
                       "Please document which vertebra (C1-C7) and whether it is displaced.")
             continue
-        text = " ".join(m.evidence.text + " " + m.sentence.text for m in ms)
+        same = ms + [d for d in described if vertebra in d.levels and d not in ms]
+        text = " ".join(m.evidence.text + " " + _local(m) for m in same)
         ftype = _fracture_type(text, vertebra)
-        stated = next((m.displacement for m in ms if m.displacement), None)
+        stated = next((m.displacement for m in same if m.displacement), None)
         displaced = stated != "nondisplaced"
         code = fracture_code(vertebra, ftype, displaced, char7)
         why = f"Fracture of {vertebra} documented"
@@ -118,7 +165,7 @@ def fractures(ctx: CodingContext) -> None:
             why += f" Documented as {stated}."
         if sequela:
             why += " The residual condition is reported first and the fracture with 7th character S."
-        ctx.add(code, ms, f"{why} {phase_note}", "ICD-10-CM OCG I.C.19.a; I.C.19.c.1",
+        ctx.add(code, same, f"{why} {phase_note}", "ICD-10-CM OCG I.C.19.a; I.C.19.c.1",
                 confidence=conf, rank=SEQUELA_RANK if sequela else RANK)
 
 

@@ -4,6 +4,8 @@ postlaminectomy syndrome (M96.1)."""
 
 from __future__ import annotations
 
+import re
+
 from cleanclaim.coding.codebook import domain
 from cleanclaim.coding.context import CodingContext
 
@@ -32,5 +34,16 @@ def decide(ctx: CodingContext) -> None:
             found = [m for m in found if not any(s <= m.start and m.end <= e for s, e in taken)]
         if not found:
             continue
+        if concept == "TORTICOLLIS" and _injury_now(ctx, found):
+            ctx.reject(codes[concept], "torticollis from a current injury is coded as the injury (M43.6 "
+                       "Excludes1: current injury, see Injury of spine by body region; OCG I.A.12.a)")
+            continue
         ctx.add(codes[concept], found, _WHY[concept], "ICD-10-CM OCG I.B.5; I.A.12.a", rank=RANK,
                 needs_review=concept == "CONGENITAL_TORTICOLLIS")
+
+
+def _injury_now(ctx: CodingContext, found: list) -> bool:
+    if any(c.code[:3] in {"S12", "S13", "S16"} and not c.code.endswith("S") for c in ctx.codes):
+        return True
+    return any(re.search(r"(?<![-\w])(?:post-?)?traumatic\b", m.evidence.text + " " + m.sentence.text, re.I)
+               for m in found)

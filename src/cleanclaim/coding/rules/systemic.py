@@ -20,13 +20,36 @@ def _first_match(table: list[dict[str, str]], text: str) -> dict[str, str] | Non
     return None
 
 
+def _organisms(ctx: CodingContext) -> list[Mention]:
+    return [o for o in ctx.mentions("ORGANISM") if not o.negated and not o.hypothetical and not o.family]
+
+
 def meningitis(ctx: CodingContext) -> None:
     for m in ctx.established("MENINGITIS"):
-        row = _first_match(domain()["meningitis"], f"{m.text} {m.sentence.text}")
-        code = row["code"] if row else "G03.9"
-        ctx.add(code, [m], "Meningitis is documented as the cause of the presentation; neck pain and "
-                "stiffness are integral to it and are not coded separately. Sequenced first as the "
-                "condition chiefly responsible for the encounter.", "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+        orgs = _organisms(ctx)
+        text = " ".join([m.text, m.sentence.text] + [o.text for o in orgs])
+        row = _first_match(domain()["meningitis"], text) or {"code": "G03.9"}
+        ctx.add(row["code"], [m], "Meningitis is documented as the cause of the presentation; neck pain, "
+                "stiffness, fever and headache are integral to it and are not coded separately. Sequenced "
+                "first as the condition chiefly responsible for the encounter.", "ICD-10-CM OCG I.B.5; IV.G",
+                rank=RANK)
+        if row.get("organism"):
+            _organism(ctx, m, row["code"])
+        return
+
+
+def septic_arthritis(ctx: CodingContext) -> None:
+    found = ctx.established("SEPTIC_ARTHRITIS")
+    if not found:
+        return
+    m = found[0]
+    text = " ".join([m.text, m.sentence.text] + [o.text for o in _organisms(ctx)])
+    row = _first_match(domain()["septic_arthritis"], text) or {"code": "M00.9"}
+    ctx.add(row["code"], found, "Pyogenic (septic) arthritis of a cervical facet joint (vertebrae) is "
+            "documented as the cause of the neck pain (integral, not coded); sequenced first.",
+            "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
+    if row.get("organism") or row["code"] == "M00.9":
+        _organism(ctx, m, row["code"])
 
 
 def metastatic(ctx: CodingContext) -> None:
@@ -38,6 +61,12 @@ def metastatic(ctx: CodingContext) -> None:
             "and explains the neck pain; the secondary site is sequenced first because the encounter is "
             "directed at it.", "ICD-10-CM OCG I.C.2.d; I.B.5", rank=RANK)
     primaries = [p for p in ctx.mentions("PRIMARY_CANCER") if not p.negated and not p.family]
+    primaries.sort(key=lambda p: (p.historical, not p.diagnostic, p.start))
+    if not primaries and re.search(domain()["unknown_primary"], ctx.reading.text, re.I):
+        ctx.add("C80.1", mets, "The primary site is documented as unknown: malignant (primary) neoplasm, "
+                "unspecified, reported with the secondary site.", "ICD-10-CM OCG I.C.2.d; I.C.2.l",
+                rank=RANK + 1, confidence=0.85)
+        return
     if not primaries:
         ctx.query("primary site", "Metastatic disease to the cervical spine is documented without the "
                   "primary malignancy. Please document the primary site and whether it is current or "
@@ -47,9 +76,13 @@ def metastatic(ctx: CodingContext) -> None:
     row = _first_match(domain()["primary_cancers"], p.text)
     if row is None:
         return
-    treated = p.historical or bool(re.search(r"\b(history of|h/o|s/p|status post|treated|remission|"
-                                              r"no evidence of|resected|mastectomy|prostatectomy)\b",
-                                              p.sentence.text, re.I))
+    active = re.search(r"\b(on (?:chemo\w*|immuno\w*|pembrolizumab|osimertinib|\w+mab|\w+nib|hormone|"
+                       r"therapy|treatment)|under (?:active )?treatment|receiving|undergoing|current|active|"
+                       r"metastatic|newly diagnosed)\b", p.sentence.text, re.I)
+    treated = not active and (p.historical or bool(re.search(
+        r"\b(history of|h/o|s/p|status post|treated|remission|no evidence of|resected|excised|mastectomy|"
+        r"lumpectomy|prostatectomy|nephrectomy|lobectomy|pneumonectomy|thyroidectomy|colectomy|"
+        r"no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b", p.sentence.text, re.I)))
     if treated and row.get("history"):
         ctx.add(row["history"], [p], "The primary malignancy is documented as previously treated with no "
                 "current primary; personal history code with the metastatic site.",
@@ -78,15 +111,16 @@ def ankylosing_spondylitis(ctx: CodingContext) -> None:
 
 
 def _organism(ctx: CodingContext, infection: Mention, after: str) -> None:
-    orgs = [o for o in ctx.mentions("ORGANISM") if not o.negated and not o.hypothetical and not o.family]
+    orgs = _organisms(ctx)
     if not orgs:
         ctx.query("organism", f"{infection.text.capitalize()} is documented without the causative organism. "
                   "If cultures identified one, please document it (code B95-B97 is added).")
         return
-    o = orgs[0]
-    row = _first_match(domain()["organisms"], o.text)
+    text = " ".join(o.text for o in orgs)
+    row = _first_match(domain()["organisms"], text)
     if row is None:
         return
+    o = next(x for x in orgs if re.search(row["words"], x.text, re.I))
     a = ctx.add(row["code"], [o], f"'Use additional code (B95-B97) to identify infectious agent' at {after}: "
                 "the organism documented is reported after the infection.",
                 "ICD-10-CM OCG I.A.12 (use additional code); I.C.1.d", rank=RANK)
@@ -115,6 +149,7 @@ def spinal_infection(ctx: CodingContext) -> None:
 
 def decide(ctx: CodingContext) -> None:
     meningitis(ctx)
+    septic_arthritis(ctx)
     metastatic(ctx)
     ankylosing_spondylitis(ctx)
     spinal_infection(ctx)

@@ -83,6 +83,8 @@ def upgrade() -> None:
         sa.Column("clean", sa.Integer, nullable=False),
         sa.Column("errors", sa.Integer, nullable=False),
         sa.Column("warnings", sa.Integer, nullable=False),
+        sa.Column("summary", sa.JSON, nullable=False),
+        sa.Column("extra", sa.JSON, nullable=False),
     )
     op.create_table(
         "scrub_claims",

@@ -1,0 +1,120 @@
+"""Assessment items outside the neck-pain domain (hypertension, a wrist fracture, lumbar radiculopathy):
+candidates from the full code set by index search, always marked needs_review, never auto-coded."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from cleanclaim.coding.context import CodingContext
+from cleanclaim.notes.model import Span
+
+RANK = 90
+# item boundaries: a new line that starts a list item or follows a finished line, ";", a sentence end,
+# a numbered or bulleted marker (hard-wrapped continuation lines stay with their item)
+_SPLIT = re.compile(r"(?<=[.;:])\s*\n+|\n+(?=\s*(?:\d{1,2}[.)]|[-*•#]|[A-Z][a-z]+\s*:))|;|(?<=[a-z)])\.\s+|"
+                    r"(?:^|\s)\d{1,2}[.)]\s+|(?:^|\s)#\d*\s*|\n\s*[-*•]\s*")
+_NOT_A_DIAGNOSIS = re.compile(r"\b(considered|not diagnosed|not consistent|excluded|ruled out|not suspected|"
+                              r"unlikely|negative|resolved|history of|follow[- ]?up)\b", re.I)
+_SKIP = re.compile(
+    r"^\W*(no|not|without|denies|negative|rule out|r/o|possible|probable|suspected|likely|question|concern|"
+    r"history of|h/o|s/p|status post|continue|follow|f/u|start|started|refer|order|ordered|return|"
+    r"recommend|discussed|counsel|advised|plan|will|patient|pt|physical therapy|mri|ct|x-?ray|imaging|"
+    r"ibuprofen|naproxen|nsaid|acetaminophen|gabapentin|cyclobenzaprine|prescri|rx|take|ice|heat|rest|"
+    r"work|activity|home exercise|see|as above|stable|improving|resolved|other|routine|none|n/a|f/up|rtc|"
+    r"cervical collar|soft collar|pain control|medication|meds|labs?|we|she|he|they|this|the patient|"
+    r"encounter|visit|dispo|disposition|return|discharge\w*|admission|admit\w*|hospital|course|procedure|"
+    r"surgery|consult\w*|referral|d/c|sign-?out)\b", re.I)
+_MIN_SCORE = 0.6
+_COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE"})
+
+
+_HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:on|continue\w*|controlled|uncontrolled|stable|managed|"
+                       r"well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
+
+
+def _head(item: str) -> str:
+    """The diagnostic phrase of an assessment item: '2. HTN - controlled, continue lisinopril' -> 'HTN'."""
+    item = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*•#])\s*", "", item)
+    return _HEAD_CUT.split(item, maxsplit=1)[0].strip(" .;")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, str]:
+    import yaml
+
+    text = resources.files("cleanclaim.coding").joinpath("data", "abbreviations.yaml").read_text("utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return {str(k).lower(): str(v) for k, v in data["abbreviations"].items()}
+
+
+@lru_cache(maxsize=2048)
+def _best_hit(head: str) -> tuple[str, str, float] | None:
+    """Best billable, non-external-cause code for a head phrase (cached: comorbidities repeat)."""
+    try:
+        from cleanclaim.codes.search import search
+    except Exception:  # noqa: BLE001 - without search, out-of-domain items are simply not suggested
+        return None
+    head = _abbreviations().get(head, head)
+    # external causes (V00-Y99) describe how, not what: never suggested from an assessment item
+    from cleanclaim.coding.codebook import is_billable
+
+    for h in search(head, limit=5):
+        if h.code[:1] in {"V", "W", "X", "Y"}:
+            continue
+        if getattr(h, "billable", True):
+            return h.code, str(h.matched), float(h.score)
+        # a category matched by name ("type 2 diabetes mellitus" -> E11): its unspecified (.9) code
+        # is what the index gives for the term without further qualification
+        nine = f"{h.code}.9" if "." not in h.code else f"{h.code}9"
+        if is_billable(nine, None):
+            return nine, str(h.matched), float(h.score)
+    return None
+
+
+def decide(ctx: CodingContext) -> None:
+    r = ctx.reading
+    sections = [(s, e) for cat, s, e in r.sections if cat == "assessment"]
+    if not sections:
+        return
+    for start, end in sections:
+        body = r.text[start:end]
+        # skip the title itself
+        colon = body.find(":")
+        offset = start + (colon + 1 if 0 <= colon < 40 else 0)
+        body = r.text[offset:end]
+        pos = 0
+        for piece in _SPLIT.split(body):
+            if piece is None:
+                continue
+            idx = body.find(piece, pos)
+            if idx < 0:
+                continue
+            pos = idx + len(piece)
+            item = piece.strip(" \t-*•,.:")
+            if len(item) < 4 or not re.search(r"[A-Za-z]{3}", item) or _SKIP.match(item) \
+                    or _NOT_A_DIAGNOSIS.search(item):
+                continue
+            a = offset + idx + piece.find(item)
+            b = a + len(item)
+            covered = [m for m in r.mentions if a <= m.start < b]
+            if any(ctx.in_domain(m) or m.concept in _COVERED for m in covered):
+                continue
+            if any(not m.current or m.uncertain for m in covered):
+                continue
+            head = _head(item)
+            if len(head) < 3 or len(head.split()) > 7 or re.search(r"\d{2,}", head) or _SKIP.match(head):
+                continue
+            hit = _best_hit(head.lower())
+            if hit is None or hit[2] < _MIN_SCORE:
+                continue
+            code, matched, score = hit
+            if any(c.code == code for c in ctx.codes):
+                continue
+            a_ = ctx.add(code, [], f"Assessment item outside the neck-pain domain ('{item}'); candidate "
+                         f"from the code set by index search (matched '{matched}'). Review before "
+                         "reporting.", "ICD-10-CM OCG IV.J (code all documented conditions that coexist)",
+                         rank=RANK, needs_review=True, confidence=round(min(0.7, score * 0.7), 2),
+                         extra_evidence=[Span(a, b, r.text[a:b])])
+            a_.position = a
