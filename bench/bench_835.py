@@ -54,8 +54,10 @@ def bench_reader(path: Path, repeat: int) -> int:
     t_stream = _best(stream, repeat)
     t_keep = _best(keep, repeat)
     claims = sum(len(r.claims) for r in keep())
-    print(f"read_835 (streaming)    {segments / t_stream:>12,.0f} segments/s  "
-          f"({claims / t_stream:,.0f} claims/s)")
+    print(
+        f"read_835 (streaming)    {segments / t_stream:>12,.0f} segments/s  "
+        f"({claims / t_stream:,.0f} claims/s)"
+    )
     print(f"read_835 (kept in RAM)  {segments / t_keep:>12,.0f} segments/s")
     return claims
 
@@ -73,8 +75,9 @@ def bench_analysis(path: Path, db: Path) -> None:
     t, w = time.process_time(), time.perf_counter()
     h.add_report(report)
     t_load, w_load = time.process_time() - t, time.perf_counter() - w
-    print(f"history load (COPY)     {n / t_load:>12,.0f} claims/s   "
-          f"({t_load:.2f} s CPU, {w_load:.2f} s wall)")
+    print(
+        f"history load (COPY)     {n / t_load:>12,.0f} claims/s   ({t_load:.2f} s CPU, {w_load:.2f} s wall)"
+    )
     t = time.perf_counter()
     h.summary()
     print(f"summary of {n:,} claims  {time.perf_counter() - t:>10.3f} s")
@@ -133,16 +136,20 @@ def bench_million(db: Path, rows: int) -> None:
     t = time.perf_counter()
     h.conn.execute(GEN_SQL.format(n=int(rows)))
     h.conn.execute("CHECKPOINT")
-    print(f"generated {rows:,} claim rows in DuckDB in {time.perf_counter() - t:.1f} s "
-          f"({db.stat().st_size / 1e6:.0f} MB file)")
+    print(
+        f"generated {rows:,} claim rows in DuckDB in {time.perf_counter() - t:.1f} s "
+        f"({db.stat().st_size / 1e6:.0f} MB file)"
+    )
     h.close()
     h = History(db, read_only=True)
     t = time.perf_counter()
     s = h.summary()
     t_sum = time.perf_counter() - t
     n_adj = h.conn.execute("SELECT count(*) FROM adjustments").fetchone()[0]
-    print(f"summary of {s['totals']['claims']:,} claims / {n_adj:,} adjustments: {t_sum:.2f} s "
-          f"(totals + 8 breakdowns + root causes + patterns)")
+    print(
+        f"summary of {s['totals']['claims']:,} claims / {n_adj:,} adjustments: {t_sum:.2f} s "
+        f"(totals + 8 breakdowns + root causes + patterns)"
+    )
     t = time.perf_counter()
     h.find_claim("PCN123457")
     print(f"find_claim (appeal lookup): {1000 * (time.perf_counter() - t):.0f} ms")

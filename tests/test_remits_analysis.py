@@ -222,3 +222,20 @@ def test_reader_output_feeds_analysis_directly():
     text = (HEAD.format(paid="70") + PAID + TAIL).encode()
     rep = analyze_remits([("mem.835", read_835(text, "mem.835"))])
     assert rep.outcomes[0].file == "mem.835"
+
+
+def test_html_report_renders_charts_and_handles_an_empty_history():
+    from cleanclaim.remits.html_report import render_html
+
+    remits, _ = synthetic_batch(400, seed=5)
+    rep = analyze_remits([("syn.835", remits)])
+    h = History(None)
+    h.add_report(rep, {"syn.835": "f" * 64})
+    page = render_html(rep, h.summary())
+    h.close()
+    assert page.startswith("<!doctype html>") and page.count("<svg") >= 4
+    assert "<script" not in page and "src=" not in page and "http" not in page
+    assert "Top root causes" in page and "Denials by month of service" in page
+    empty = History(None)
+    assert "0 claims" in render_html(analyze_remits([]), empty.summary())
+    empty.close()

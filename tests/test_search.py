@@ -68,6 +68,15 @@ ENTRIES = [
     E("C53.9", "Malignant neoplasm of cervix uteri, unspecified", True),
     E("C79.51", "Secondary malignant neoplasm of bone", True),
     E("O62.4", "Hypertonic, incoordinate, and prolonged uterine contractions", True, ("Cervical spasm",)),
+    E("M51.26", "Other intervertebral disc displacement, lumbar region", True),
+    E("M51.27", "Other intervertebral disc displacement, lumbosacral region", True),
+    E("S93.40", "Sprain of unspecified ligament of ankle", False, ("Sprain of ankle NOS",)),
+    E("S93.401", "Sprain of unspecified ligament of right ankle", False),
+    E("S93.401A", "Sprain of unspecified ligament of right ankle, initial encounter", True),
+    E("S93.402", "Sprain of unspecified ligament of left ankle", False),
+    E("S93.402A", "Sprain of unspecified ligament of left ankle, initial encounter", True),
+    E("S93.409", "Sprain of unspecified ligament of unspecified ankle", False),
+    E("S93.409A", "Sprain of unspecified ligament of unspecified ankle, initial encounter", True),
 ]
 
 
@@ -135,6 +144,19 @@ def test_header_match_offers_its_unspecified_billable_code_first(index: SearchIn
     assert codes[0] == "S12.400A"  # unspecified -> displaced (the default) -> closed, initial
     assert "S12.4" in codes and codes.index("S12.4") > 0  # the header itself ranks below
     assert next(h for h in hits if h.code == "S12.4").billable is False
+
+
+def test_default_code_under_a_header_names_no_side(index: SearchIndex) -> None:
+    assert top(index, "sprain of ankle") == ["S93.409A"]
+    assert top(index, "sprain of right ankle") == ["S93.401A"]
+
+
+@pytest.mark.parametrize("query, code", [
+    ("herniated disc L4-L5", "M51.26"), ("L5-S1 disc herniation", "M51.27"),
+    ("lumbar disc herniation L4-5", "M51.26"),
+])
+def test_a_spinal_level_also_matches_its_region(index: SearchIndex, query: str, code: str) -> None:
+    assert top(index, query) == [code]
 
 
 def test_billable_codes_preferred_over_headers(index: SearchIndex) -> None:

@@ -33,7 +33,7 @@ def sniff_format(head: bytes) -> str:
     from cleanclaim.x12.tokenizer import looks_like_x12
 
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text[:1] in (b"{", b"["):
+    if text[:1] in (b"{", b"[", b'"'):
         return "json"
     if looks_like_x12(head):
         return "x12"

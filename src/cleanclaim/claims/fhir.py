@@ -78,7 +78,7 @@ def _patient(res: dict[str, Any] | None) -> Patient:
     return Patient(
         first_name=" ".join(n.get("given", [])) or None, last_name=n.get("family"),
         birth_date=date.fromisoformat(birth) if isinstance(birth, str) and len(birth) == 10 else None,
-        sex=_SEX.get(res.get("gender", ""), None),
+        sex=_SEX.get(res.get("gender", "")),
         member_id=next((i.get("value") for i in res.get("identifier", []) if i.get("value")), None),
     )
 
@@ -117,7 +117,8 @@ def fhir_claim_to_model(fc: Any, file: str, idx: dict[str, dict[str, Any]]) -> C
             if payors:
                 payor = payors[0]
                 ident = payor.get("identifier") or {}
-                claim.payer = Party(payor.get("display"), ident.get("value"), "PI" if ident.get("value") else None)
+                payer_id = ident.get("value")
+                claim.payer = Party(payor.get("display"), payer_id, "PI" if payer_id else None)
             patient.member_id = cov.get("subscriberId") or patient.member_id
             rel = ((cov.get("relationship") or {}).get("coding") or [{}])[0].get("code")
             patient.relationship = _RELATIONSHIP.get(rel or "", rel)
@@ -166,16 +167,17 @@ def fhir_claim_to_model(fc: Any, file: str, idx: dict[str, dict[str, Any]]) -> C
 
 def read_fhir(data: dict[str, Any], file: str) -> Iterator[Claim | ClaimReadError]:
     """Claims from a decoded FHIR R4 Claim or Bundle (other entries feed reference resolution)."""
-    from pydantic import ValidationError
-
     from fhir.resources.R4B.claim import Claim as FhirClaim
+    from pydantic import ValidationError
 
     rtype = data.get("resourceType")
     if rtype == "Bundle":
         resources = [e.get("resource") for e in data.get("entry", []) if isinstance(e, dict)]
         idx = _index([r for r in resources if isinstance(r, dict)])
         for e in data.get("entry", []):
-            if isinstance(e, dict) and isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict):
+            if not isinstance(e, dict):
+                continue
+            if isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict):
                 idx[e["fullUrl"]] = e["resource"]
         claims = [r for r in resources if isinstance(r, dict) and r.get("resourceType") == "Claim"]
     else:

@@ -35,10 +35,12 @@ from cleanclaim.errors import UnsupportedTransaction
 from cleanclaim.x12.tokenizer import Segment, is_segment_id, iter_segments
 
 # Every segment id the 005010X222A1 implementation guide allows (from pyx12's map), plus envelope.
-KNOWN_SEGMENTS = frozenset(
-    "AMT BHT CAS CLM CN1 CR1 CR2 CR3 CRC CTP CUR DMG DTP FRM GE GS HCP HI HL IEA ISA K3 LIN LQ LX "
-    "MEA MOA N3 N4 NM1 NTE OI PAT PER PRV PS1 PWK QTY REF SBR SE ST SV1 SV5 SVD TA1".split()
-)
+KNOWN_SEGMENTS = frozenset({
+    "AMT", "BHT", "CAS", "CLM", "CN1", "CR1", "CR2", "CR3", "CRC", "CTP", "CUR", "DMG", "DTP", "FRM",
+    "GE", "GS", "HCP", "HI", "HL", "IEA", "ISA", "K3", "LIN", "LQ", "LX", "MEA", "MOA", "N3", "N4",
+    "NM1", "NTE", "OI", "PAT", "PER", "PRV", "PS1", "PWK", "QTY", "REF", "SBR", "SE", "ST", "SV1",
+    "SV5", "SVD", "TA1"
+})
 DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "BK", "BF"})
 ACCIDENT_CAUSES = frozenset({"AA", "EM", "OA"})
 
@@ -149,10 +151,20 @@ def _composite(seg: Segment, i: int) -> list[str]:
     return [value]
 
 
+_DATES: dict[str, date] = {}
+
+
 def _parse_date(value: str) -> date:
+    # Claims in one file share few dates: a small cache saves most of the parsing.
+    hit = _DATES.get(value)
+    if hit is not None:
+        return hit
     if len(value) != 8 or not value.isdigit():
         raise ValueError(f"invalid date {value!r} (expected CCYYMMDD)")
-    return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    parsed = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    if len(_DATES) < 20_000:
+        _DATES[value] = parsed
+    return parsed
 
 
 def _money(value: str, what: str) -> Decimal:
@@ -196,11 +208,12 @@ class Reader837P:
     # ---------------------------------------------------------------- transaction state
     def _reset_transaction(self, st: Segment | None) -> None:
         self.st = st
-        self.st_count = 0
         self.header = _Scope("header", seg=st)
         self.scope = self.header
         self.hl: dict[str, _Scope] = {}
-        self.scopes: list[_Scope] = []
+        self.provider_ids: list[str] = []
+        self.cur22: str | None = None
+        self.cur23: str | None = None
         self.last_provider: _Scope | None = None
         self.last_subscriber: _Scope | None = None
         self.claim: Claim | None = None
@@ -220,7 +233,6 @@ class Reader837P:
         out: list[Claim | ClaimReadError] = []
         self.out = out
         for seg in iter_segments(source, self.file):
-            self.st_count += 1
             sid = seg.id
             handler = handlers.get(sid)
             try:
@@ -252,11 +264,10 @@ class Reader837P:
 
     # ---------------------------------------------------------------- envelope
     def _isa(self, seg: Segment) -> None:
-        self.st_count = 0
+        self._gs08 = ""   # a new interchange: its groups say their own version
 
     def _gs(self, seg: Segment) -> None:
         self._gs08 = seg.get(8)
-        self.st_count = 0
 
     def _st(self, seg: Segment) -> None:
         if self.st is not None:  # previous transaction never closed
@@ -266,7 +277,6 @@ class Reader837P:
                                                       "SE before the next ST", None, seg.number, "ST"))
         check_837p_version(seg.get(1), seg.get(3) or self._gs08, self.file, seg)
         self._reset_transaction(seg)
-        self.st_count = 1
 
     def _se(self, seg: Segment) -> None:
         self._close_claim()
@@ -320,9 +330,24 @@ class Reader837P:
             scope.parent = self.header
             scope.problems.append((f"HL03 level code {level or '(blank)'} is not an 837P level "
                                    "(20 billing provider, 22 subscriber, 23 patient)", seg))
+        # Memory stays flat: a subscriber/patient loop is the parent only of what follows it, so
+        # earlier ones are dropped; the most recent billing providers stay addressable by id.
+        drop = (self.cur22, self.cur23) if level in ("20", "22") else (self.cur23,) if level == "23" else ()
+        for old in drop:
+            if old is not None and old in self.hl:
+                self._report_orphan(self.hl.pop(old))
+        if level == "20" and hl_id:
+            self.provider_ids.append(hl_id)
+            if len(self.provider_ids) > 64:
+                old = self.provider_ids.pop(0)
+                if old in self.hl and self.hl[old].level == "20":
+                    self._report_orphan(self.hl.pop(old))
+        if level == "22":
+            self.cur22, self.cur23 = hl_id, None
+        elif level == "23":
+            self.cur23 = hl_id
         if hl_id:
             self.hl[hl_id] = scope   # a reused id means the later loop: children follow it
-        self.scopes.append(scope)
         self.scope = scope
         self.name_loop = None
         self.last_person = None
@@ -385,15 +410,14 @@ class Reader837P:
                     raise _ClaimFailed("payer name (loop 2010BB NM1*PR) repeated", seg)
                 scope.has_pr = True
                 scope.payer = _party(seg)
-        elif entity == "QC":
-            if scope.level == "23":
-                scope.has_qc = True
-                person = scope.person
-                assert person is not None
-                person.last_name = seg.get(3) or None
-                person.first_name = seg.get(4) or None
-                person.member_id = seg.get(9) or person.member_id
-                self.last_person = person
+        elif entity == "QC" and scope.level == "23":
+            scope.has_qc = True
+            person = scope.person
+            assert person is not None
+            person.last_name = seg.get(3) or None
+            person.first_name = seg.get(4) or None
+            person.member_id = seg.get(9) or person.member_id
+            self.last_person = person
 
     def _claim_nm1(self, entity: str, seg: Segment) -> None:
         claim = self.claim
@@ -446,7 +470,10 @@ class Reader837P:
         claim = Claim(claim_id=seg.get(1), source=SourceRef(self.file, seg.number, "CLM"))
         self.claim = claim
         self.claim_scope = scope
-        scope.had_claims = True
+        node: _Scope | None = scope
+        while node is not None:      # the claim inherits (and so reports) its ancestors' problems
+            node.had_claims = True
+            node = node.parent
         self.claim_failed = None
         self.claim_dos = None
         self.line = None
@@ -564,7 +591,8 @@ class Reader837P:
                     continue
             if qualifier not in DIAGNOSIS_QUALIFIERS:
                 continue  # anesthesia procedures (BP/BO), condition codes (BG) ...
-            code = code.partition(comp)[0]
+            if sep:
+                code = code.partition(sep)[0]   # HIxx-2 only; a POA indicator etc. may follow
             if not code.strip():
                 raise _ClaimFailed(f"HI diagnosis with qualifier {qualifier} but no code", seg)
             diagnoses.append(Diagnosis(normalize_dx(code), code, qualifier, len(diagnoses) + 1))
@@ -647,34 +675,17 @@ class Reader837P:
             claim.read_problems.append("claim has no service lines (SV1)")
         self.out.append(claim)
 
+    def _report_orphan(self, scope: _Scope) -> None:
+        """A loop with a problem that no claim inherited (e.g. an HL with no claims under it)."""
+        if scope.problems and not scope.had_claims:
+            message, seg = scope.problems[0]
+            self.out.append(ClaimReadError(self.file, message, None, seg.number if seg else None,
+                                           seg.id if seg else None))
+            scope.had_claims = True  # reported once
+
     def _flush_scope_problems(self) -> None:
-        """Problems in loops no claim inherited (e.g. an HL with no claims under it)."""
-        scopes = [self.header, *self.scopes]
-        reported: set[int] = set()
-        for scope in scopes:
-            if scope.problems and not _covered(scope, self.scopes):
-                message, seg = scope.problems[0]
-                if id(scope) in reported:
-                    continue
-                reported.add(id(scope))
-                self.out.append(ClaimReadError(self.file, message, None, seg.number if seg else None,
-                                               seg.id if seg else None))
-
-
-def _covered(scope: _Scope, scopes: list[_Scope]) -> bool:
-    """Did some claim under this scope (or a child scope) already report its problem?"""
-    if scope.had_claims:
-        return True
-    return any(child.had_claims and _is_ancestor(scope, child) for child in scopes)
-
-
-def _is_ancestor(scope: _Scope, child: _Scope) -> bool:
-    node = child.parent
-    while node is not None:
-        if node is scope:
-            return True
-        node = node.parent
-    return False
+        for scope in (self.header, *self.hl.values()):
+            self._report_orphan(scope)
 
 
 def _party(seg: Segment) -> Party:

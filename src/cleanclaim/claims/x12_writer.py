@@ -93,7 +93,8 @@ def write_837p(claims: Iterable[Claim], out: str | os.PathLike[str] | TextIO, *,
             provider_hl = hl
             last_billing = billing
             o.seg("HL", str(hl), "", "20", "1")
-            o.seg(*_name_elements(claim.billing_provider, "85"), "XX", claim.billing_provider.identifier or "")
+            bp = claim.billing_provider
+            o.seg(*_name_elements(bp, "85"), "XX", bp.identifier or "")
             o.seg("N3", "100 MAIN STREET")
             o.seg("N4", "SPRINGFIELD", "IL", "627010000")
             o.seg("REF", "EI", "990000001")
@@ -143,9 +144,11 @@ def _write_claim(o: _Out, claim: Claim, hl: int, provider_hl: int) -> int:
     for start in range(0, len(dx), _MAX_DX_PER_HI):
         o.seg("HI", *[f"{d.qualifier}:{_clean(d.raw).replace('.', '')}" for d in dx[start:start + 12]])
     if claim.referring_provider is not None:
-        o.seg(*_name_elements(claim.referring_provider, "DN"), "XX", claim.referring_provider.identifier or "")
+        ref = claim.referring_provider
+        o.seg(*_name_elements(ref, "DN"), "XX", ref.identifier or "")
     if claim.rendering_provider is not None:
-        o.seg(*_name_elements(claim.rendering_provider, "82"), "XX", claim.rendering_provider.identifier or "")
+        ren = claim.rendering_provider
+        o.seg(*_name_elements(ren, "82"), "XX", ren.identifier or "")
     for ln in claim.lines:
         o.seg("LX", str(ln.number))
         proc = ":".join([ln.qualifier, ln.procedure, *ln.modifiers[:4]])

@@ -134,6 +134,10 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "atlas": ("first",), "axis": ("second",),
 }
 ALT_WEIGHT = 0.85
+# Words the tabular uses to fill out a description; they say little about the condition.
+FILLER_WORDS = frozenset({"unspecified", "other", "specified", "not", "site", "elsewhere", "classified",
+                          "nec", "part", "region"})
+FILLER_WEIGHT = 0.25
 CANDIDATES = 200  # texts scored in full per query, by matched query weight (domain texts always)
 
 # Words that pick the 7th character rather than the condition.
@@ -142,8 +146,9 @@ ENCOUNTER_WORDS = frozenset({"initial", "subsequent", "encounter", "sequela", "n
 SEVENTH_BY_WORD = (("sequela", "S"), ("late", "S"), ("nonunion", "K"), ("malunion", "P"),
                    ("delayed", "G"), ("subsequent", "D"))
 
-_LEVEL = re.compile(r"\b([ct])\s?(\d{1,2})\s*(?:-|/|\u2013|to)\s*([ct])?\s?(\d{1,2})\b")
-_LEVEL_SPACED = re.compile(r"\b([ct])(\d{1,2}) ([ct])(\d{1,2})\b")  # "c5 c6": both letters needed
+_LEVEL = re.compile(r"\b([ctls])\s?(\d{1,2})\s*(?:-|/|\u2013|to)\s*([ctls])?\s?(\d{1,2})\b")
+_LEVEL_SPACED = re.compile(r"\b([ctls])(\d{1,2}) ([ctls])(\d{1,2})\b")  # "c5 c6": both letters needed
+_LEVEL_REGION = {"c": "cervical", "t": "thoracic", "l": "lumbar", "s": "sacral"}
 _C_SPINE = re.compile(r"\bc[\s-]?spine\b")
 # Prefixes written both joined and apart ("post laminectomy", "post-laminectomy", "postlaminectomy").
 _PREFIX = re.compile(r"\b(post|non|pre)-(?=[a-z]{3})")
@@ -159,20 +164,31 @@ _PHRASE_FOLDS = (
 _CAPS_ABBREVIATIONS = {"AS": "ankylosing spondylitis", "RA": "rheumatoid arthritis"}
 _CAPS = re.compile(r"\b(" + "|".join(_CAPS_ABBREVIATIONS) + r")\b")
 _WORD = re.compile(r"[a-z0-9_]+|[,;()\[\]:]")
+_LATERAL = re.compile(r"\b(right|left|bilateral)\b")
 _CODE_SHAPE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
 
 
 def _fold(text: str) -> str:
-    text = _CAPS.sub(lambda m: _CAPS_ABBREVIATIONS[m[1]], text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = _C_SPINE.sub("cervical spine", text)
-    text = _PREFIX.sub(r"\1", text)
-    text = _PREFIX_SPACED.sub(r"\1", text)
-    for pattern, word in _PHRASE_FOLDS:
-        text = pattern.sub(word, text)
-    text = _LEVEL.sub(lambda m: f" {m[1]}{m[2]}_{m[3] or m[1]}{m[4]} ", text)
-    text = _LEVEL_SPACED.sub(lambda m: f" {m[1]}{m[2]}_{m[3]}{m[4]} ", text)
-    return text.replace("'s", "").replace("'", "")
+    # Each rewrite runs only when its trigger is present: this runs for ~80,000 texts per build.
+    if "AS" in text or "RA" in text:
+        text = _CAPS.sub(lambda m: _CAPS_ABBREVIATIONS[m[1]], text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower()
+    if "spine" in text:
+        text = _C_SPINE.sub("cervical spine", text)
+    if "post" in text or "non" in text or "pre" in text:
+        text = _PREFIX.sub(r"\1", text)
+        text = _PREFIX_SPACED.sub(r"\1", text)
+    if "pulposus" in text or "muscle" in text or "muscular" in text:
+        for pattern, word in _PHRASE_FOLDS:
+            text = pattern.sub(word, text)
+    if any(ch.isdigit() for ch in text):
+        text = _LEVEL.sub(lambda m: f" {m[1]}{m[2]}_{m[3] or m[1]}{m[4]} ", text)
+        text = _LEVEL_SPACED.sub(lambda m: f" {m[1]}{m[2]}_{m[3]}{m[4]} ", text)
+    if "'" in text:
+        text = text.replace("'s", "").replace("'", "")
+    return text
 
 
 def _stem(word: str) -> str:
@@ -190,6 +206,7 @@ def _stem(word: str) -> str:
     return word[:-1]
 
 
+@lru_cache(maxsize=65536)
 def _norm_word(word: str) -> str:
     word = CANONICAL.get(word, word)
     word = _stem(word)
@@ -353,9 +370,7 @@ class SearchIndex:
                 if current in initial:
                     current = initial[current]
                     break
-                kids = sorted(children.get(current, ()))
-                descs = self.code_desc
-                current = next((k for k in kids if "unspecified" in descs[self.code_index[k]].lower()), None)
+                current = self._unspecified_child(sorted(children.get(current, ())))
             if current is not None and current != header:
                 self.default_child[header] = current
 
@@ -375,6 +390,19 @@ class SearchIndex:
                 posting = self.postings[token] = array("I")
             posting.append(doc)
 
+    def _unspecified_child(self, kids: list[str]) -> str | None:
+        """The child that says least: most "unspecified", no side named; the first on a tie
+        (so "displaced" before "nondisplaced", the guideline's default for fractures)."""
+        best, best_key = None, None
+        for kid in kids:
+            desc = self.code_desc[self.code_index[kid]].lower()
+            if "unspecified" not in desc:
+                continue
+            key = (desc.count("unspecified"), not _LATERAL.search(desc))
+            if best_key is None or key > best_key:
+                best, best_key = kid, key
+        return best
+
     def _finish(self) -> None:
         self.vocab = list(self.postings)
         token_id = {t: i for i, t in enumerate(self.vocab)}
@@ -387,7 +415,8 @@ class SearchIndex:
 
     def _compute_idf(self) -> None:
         n = len(self.doc_code) + 1
-        self.idf = {t: math.log(n / (len(p) + 1)) + 1.0 for t, p in self.postings.items()}
+        self.idf = {t: (math.log(n / (len(p) + 1)) + 1.0) * (FILLER_WEIGHT if t in FILLER_WORDS else 1.0)
+                    for t, p in self.postings.items()}
         self.max_idf = math.log(n) + 1.0
 
     # -- pickling: joined strings and arrays, not millions of small objects --------------------
@@ -470,7 +499,8 @@ class SearchIndex:
             hits[child] = SearchHit(dotted, desc, round(score, 4), dotted, billable)
 
     def _text_hits(self, tokens: list[str], hits: dict[str, SearchHit]) -> None:
-        alts = {t: [a for a in ALTERNATIVES.get(t, ()) if a not in tokens] for t in tokens}
+        # A level's region word counts even when the query also says it ("lumbar ... L4-L5").
+        alts = {t: [a for a in _alternatives(t) if "_" in t or a not in tokens] for t in tokens}
         weights = {t: self._weight(t) for t in tokens}
         total = sum(weights.values())
         # Accumulate the matched query weight per text, then score the most promising ones fully.
@@ -571,6 +601,15 @@ class SearchIndex:
             if prev is None or hit.score > prev.score:
                 out[bare] = hit
         return out
+
+
+def _alternatives(token: str) -> tuple[str, ...]:
+    """Query-side alternatives; a spinal level also matches its region's word ("l4_l5" -> lumbar),
+    as the tabular names most disc disorders by region."""
+    if "_" in token and token[0] in _LEVEL_REGION:
+        region = "lumbosacral" if token[0] != token[-2] else _LEVEL_REGION[token[0]]
+        return (region,)
+    return ALTERNATIVES.get(token, ())
 
 
 def _dotted(bare: str) -> str:

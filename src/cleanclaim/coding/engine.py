@@ -14,7 +14,8 @@ from cleanclaim.coding.rules import injury, queries, review, soft_tissue, spine,
 from cleanclaim.notes.reader import read_note
 
 SETTINGS = {"outpatient": "outpatient", "office": "outpatient", "clinic": "outpatient", "ed": "ED",
-            "er": "ED", "emergency": "ED", "inpatient": "inpatient", "ip": "inpatient", "hospital": "inpatient"}
+            "er": "ED", "emergency": "ED", "inpatient": "inpatient", "ip": "inpatient",
+            "hospital": "inpatient"}
 # decision functions in the order they run; the neck-pain symptom decision runs after every cause
 DECISIONS = (systemic.decide, injury.decide, spine.decide, soft_tissue.decide, symptom.decide,
              review.decide, queries.decide)

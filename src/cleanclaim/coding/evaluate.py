@@ -41,7 +41,8 @@ class NoteScore:
 
     @property
     def exact(self) -> bool:
-        return self.primary_ok and not self.missing and not self.forbidden and not self.extra and self.query_ok
+        return (self.primary_ok and not self.missing and not self.forbidden and not self.extra
+                and self.query_ok)
 
 
 @dataclass(slots=True)

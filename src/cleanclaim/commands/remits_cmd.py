@@ -105,7 +105,10 @@ def denials(
     if html:
         from cleanclaim.remits.html_report import write_html
 
-        write_html(html, report, summary, history=db)
+        try:
+            write_html(html, report, summary, history=db)
+        except OSError as exc:
+            raise InputError(f"cannot write the HTML report: {exc.strerror or exc}", file=html) from None
         if not as_json:
             print(f"HTML report written to {html}", file=sys.stderr)
     if report.exit_code:

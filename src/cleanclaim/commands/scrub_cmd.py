@@ -19,18 +19,30 @@ def _split(values: list[str] | None) -> list[str]:
 
 @app.command()
 def scrub(
-    files: list[Path] = typer.Argument(..., help="837P, FHIR R4 Claim (JSON) or cleanclaim claim JSON files."),
+    files: list[Path] = typer.Argument(
+        ..., help="837P, FHIR R4 Claim (JSON) or cleanclaim claim JSON files."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the contract JSON object."),
     csv_out: bool = typer.Option(False, "--csv", help="Print one CSV row per finding."),
-    notes: Path | None = typer.Option(None, "--notes", help="Folder of notes named <claim id>.txt: "
-                                      "enables the claim-vs-note rules."),
-    on: str | None = typer.Option(None, "--date", help="Date of service (YYYY-MM-DD) for claims "
-                                  "that carry none; the claim's own dates win."),
-    select: list[str] | None = typer.Option(None, "--select", help="Rules to run: ids, id prefixes, "
-                                            "categories or families, comma-separated (default: config)."),
+    notes: Path | None = typer.Option(
+        None, "--notes", help="Folder of notes named <claim id>.txt: enables the claim-vs-note rules."
+    ),
+    on: str | None = typer.Option(
+        None,
+        "--date",
+        help="Date of service (YYYY-MM-DD) for claims that carry none; the claim's own dates win.",
+    ),
+    select: list[str] | None = typer.Option(
+        None,
+        "--select",
+        help="Rules to run: ids, id prefixes, categories or families, comma-separated (default: config).",
+    ),
     ignore: list[str] | None = typer.Option(None, "--ignore", help="Rules to skip, same forms as --select."),
-    config: Path | None = typer.Option(None, "--config", help="cleanclaim.toml or pyproject.toml to use "
-                                       "(default: nearest one with [tool.cleanclaim])."),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="cleanclaim.toml or pyproject.toml to use (default: nearest one with [tool.cleanclaim]).",
+    ),
     no_fix: bool = typer.Option(False, "--no-fix", help="Table output without the fix lines."),
 ) -> None:
     """Scrub claims linter-style: exit 0 clean, 1 error findings, 2 unreadable input."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 import types
+import warnings
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -51,15 +52,28 @@ def _import_medspacy() -> None:
         sys.modules.pop("quickumls.spacy_component", None)
 
 
+LINE_END = frozenset({".", "!", "?", ":", ";"})
+_LIST_START = frozenset({"-", "*", "•", "#", "+"})
+
+
 def _set_sentences(doc: Any) -> Any:
-    """Sentence starts after . ! ? and after every line break (lists and headings end a sentence)."""
+    """Sentence starts after . ! ? and at line breaks that end a line of their own: a blank line, a line
+    ending in punctuation, or a next line opening with a capital, digit or bullet (list items,
+    headings). A hard-wrapped line continuing in lower case stays in its sentence."""
     prev_end = True
+    last = ""
     for tok in doc:
-        tok.is_sent_start = prev_end
         text = tok.text
-        prev_end = text in SENTENCE_END or ("\n" in text and tok.is_space) or text.endswith("\n")
-        if tok.is_space and "\n" not in text:
-            prev_end = prev_end or tok.i > 0 and doc[tok.i - 1].text in SENTENCE_END
+        if tok.is_space:
+            tok.is_sent_start = False
+            if "\n" in text and not prev_end:
+                nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+                prev_end = ("\n\n" in text.replace(" ", "") or last[-1:] in LINE_END or nxt[:1].isupper()
+                            or nxt[:1].isdigit() or nxt[:1] in _LIST_START)
+            continue
+        tok.is_sent_start = prev_end
+        prev_end = text in SENTENCE_END
+        last = text
     return doc
 
 
@@ -68,6 +82,8 @@ def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[
 
 
 def build_pipeline() -> Any:
+    # the sectionizer's token Matcher is empty by design (titles are phrases): spaCy warns on every call
+    warnings.filterwarnings("ignore", message=r"\[W036\]")
     _import_medspacy()
     import spacy
     from medspacy.context import ConTextRule
@@ -96,6 +112,8 @@ def build_pipeline() -> Any:
     for category, titles in sections["sections"].items():
         for title in titles:
             sec_rules.append(SectionRule(f"{title}:", category))
+    # one token pattern that never matches keeps spaCy from warning (W036) on every note
+    sec_rules.append(SectionRule("cleanclaim-unmatchable", "other", pattern=[{"ORTH": "\x00"}]))
 
     context = nlp.add_pipe("medspacy_context", config={"rules": None})
     # medspaCy tokenizes each phrase literal with the whole pipeline: add rules with the pipes off

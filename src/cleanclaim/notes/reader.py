@@ -31,6 +31,9 @@ _QUALIFIER = re.compile(
     re.I)
 _NEGATION_BEFORE = re.compile(r"\b(no|not|without|denies|denied|negative for|absence of|absent|never)\b"
                               r"[^;,.]*$", re.I)
+_FLAGS = {"NEGATED_EXISTENCE": "negated", "HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical",
+          "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
+_LEVELISH = re.compile(r"^(c[1-8]|t1|c[1-8]-c?[1-8]|c7-t1|[1-8]|-|–|/|and|,)$", re.I)
 _BONE = re.compile(r"\b(spine|spinal|vertebra\w*|bone|bony|osseous|skeletal|lytic|blastic)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
 
@@ -98,6 +101,8 @@ def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, 
     while w_start - 2 >= sent.start and doc[w_start - 1].text in {"-", "–", "/"}:
         w_start -= 2  # keep a level range ("C5-C6") whole
     w_end = min(sent.end, ent.end + 5)
+    while w_end < sent.end and _LEVELISH.match(doc[w_end - 1].text) and _LEVELISH.match(doc[w_end].text):
+        w_end += 1  # finish a list of levels ("at C5-C6 and C4-C5")
     window = doc[w_start:w_end].text
     ev_start = ent.start
     while ev_start > sent.start and _QUALIFIER.match(doc[ev_start - 1].text):
@@ -109,11 +114,17 @@ def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, 
         concept=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text,
         evidence=Span(ev.start_char, ev.end_char, ev.text),
         sentence=Span(sent.start_char, sent.end_char, sent.text), section=section,
-        negated=ent._.is_negated, historical=ent._.is_historical, hypothetical=ent._.is_hypothetical,
-        uncertain=ent._.is_uncertain, family=ent._.is_family,
         modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in ent._.modifiers),
         imaging=sent.start in imaging_sents and ent.start_char >= imaging_sents[sent.start],
     )
+    for mod in ent._.modifiers:
+        first = mod.modifier_span[0]
+        if (mod.category == "HISTORICAL" and doc[first].lower_ == "old" and first > 0
+                and doc[first - 1].text in {"-", "year", "years", "yr", "yo"}):
+            continue  # "52-year-old" is an age, not an old injury
+        flag = _FLAGS.get(mod.category)
+        if flag:
+            setattr(m, flag, True)
     if section == "family_history":
         # the heading's own sentence is about relatives; later sentences may be back on the patient
         # ("Family hx: brother had myelopathy. Neck pain, no hand clumsiness.") and ConText's family
@@ -192,11 +203,13 @@ def _neuro(doc: Any, reading: NoteReading, pats: dict[str, Any]) -> None:
     text = reading.text
     for sent in doc.sents:
         section = sent[0]._.section_category or "none"
-        if section in NON_CURRENT_SECTIONS or section in {"hpi", "chief_complaint"}:
+        if section in NON_CURRENT_SECTIONS:
             continue
         stext = sent.text
         if pats["neuro_exam_documented"].search(stext):
             reading.neuro_exam = True
+        if section in {"hpi", "chief_complaint"}:
+            continue  # what the patient reports is not an objective finding
         for kind, rx in pats["neuro_signs"].items():
             for m in rx.finditer(stext):
                 before = stext[:m.start()]

@@ -119,7 +119,15 @@ class History:
         import duckdb
 
         self.path = os.fspath(path) if path else None
-        self.conn: duckdb.DuckDBPyConnection = duckdb.connect(self.path or ":memory:", read_only=read_only)
+        try:
+            self.conn: duckdb.DuckDBPyConnection = duckdb.connect(
+                self.path or ":memory:", read_only=read_only
+            )
+        except duckdb.Error as exc:
+            from cleanclaim.errors import InputError
+
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot open the history database: {first}", file=self.path) from None
         if not read_only:
             self.conn.execute(SCHEMA)
 

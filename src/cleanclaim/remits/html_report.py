@@ -98,7 +98,7 @@ def month_chart(rows: list[dict[str, Any]], width: int = 1100, height: int = 260
     pw, ph = width - left - right, height - top_pad - bottom
     max_amt = _nice(max(r["denied_amount"] or 0 for r in rows) or 1)
     max_rate = max(r["denial_rate"] or 0 for r in rows) or 0.01
-    rate_top = min(1.0, math.ceil(max_rate * 20) / 20 or 0.05)
+    rate_top = min(1.0, _nice(max_rate))
     n = len(rows)
     step = pw / n
     bw = min(42, step * 0.62)

@@ -39,7 +39,7 @@ def render_denials(
     con = console or Console(width=None if sys.stdout.isatty() else 130)
     t = summary["totals"]
     scope = f"history {history}" if history else f"{len(report.files)} file(s)"
-    if load:
+    if load and history:
         scope += (
             f" (loaded {load['files_loaded']} new file(s), {load['claims_added']} claims; "
             f"{load['files_skipped']} already there)"

@@ -111,6 +111,26 @@ PROVIDERS: tuple[tuple[str, str], ...] = (
     ("RIVERBEND CHIROPRACTIC", "1497758544"),
     ("CEDAR PHYSICAL THERAPY", "1326042953"),
 )
+
+
+def _npi(base9: str) -> str:
+    """A made-up NPI with a valid check digit (Luhn over the 80840 prefix)."""
+    digits = [int(c) for c in "80840" + base9]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return base9 + str((10 - total % 10) % 10)
+
+
+RENDERING: tuple[tuple[str, str, str], ...] = (
+    ("RIVERA", "SAM", _npi("123450001")),
+    ("CHEN", "ROBIN", _npi("123450002")),
+    ("OKAFOR", "JO", _npi("123450003")),
+    ("LINDQVIST", "PAT", _npi("123450004")),
+)
 FEES = {
     "99213": Decimal("120"),
     "99214": Decimal("175"),
@@ -160,8 +180,9 @@ def _claim(rng: random.Random, n: int, sc: Scenario, payer: str, dos: date) -> C
         frequency_code="1",
         patient=Party(f"PATIENT{n % 9973:04d}, TEST", f"MBR{n % 99991:06d}", "MI"),
     )
-    if rng.random() < 0.5:
-        cp.rendering_provider = Party(f"RENDERING{n % 7}, DOC", f"1{rng.randrange(10**8):08d}0", "XX")
+    if rng.random() < 0.7:
+        last, first, npi = RENDERING[rng.randrange(len(RENDERING))]
+        cp.rendering_provider = Party(f"{last}, {first}", npi, "XX")
     denied_claim = sc.group is not None and sc.claim_level
     for i, (proc, fee, line_sc) in enumerate(lines, 1):
         sv = ServicePayment(

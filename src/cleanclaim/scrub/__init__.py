@@ -10,5 +10,15 @@ from cleanclaim.scrub.engine import Scrubber, scrub_claims, scrub_files
 from cleanclaim.scrub.findings import ClaimResult, Finding, ScrubReport
 from cleanclaim.scrub.registry import Rule, load_rules
 
-__all__ = ["ClaimResult", "Finding", "Rule", "ScrubConfig", "ScrubReport", "Scrubber", "load_config",
-           "load_rules", "scrub_claims", "scrub_files"]
+__all__ = [
+    "ClaimResult",
+    "Finding",
+    "Rule",
+    "ScrubConfig",
+    "ScrubReport",
+    "Scrubber",
+    "load_config",
+    "load_rules",
+    "scrub_claims",
+    "scrub_files",
+]

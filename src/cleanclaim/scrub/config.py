@@ -45,7 +45,7 @@ class ScrubConfig:
     ignore: list[str] = field(default_factory=list)
     sex_edits: bool = True
     payers: dict[str, PayerPack] = field(default_factory=_default_packs)
-    source: str | None = None        # file the settings came from
+    source: str | None = None  # file the settings came from
 
     def pack_for(self, payer_id: str | None, filing_indicator: str | None) -> PayerPack | None:
         """Payer id wins over the claim filing indicator."""
@@ -68,10 +68,12 @@ class ScrubConfig:
                 raise InputError(f"[payers.{key}] must be a table", file=source)
             sex = raw.get("sex-edits", raw.get("sex_edits"))
             cfg.payers[key.upper()] = PayerPack(
-                key.upper(), _str_list(raw.get("select", []), f"payers.{key}.select", source),
+                key.upper(),
+                _str_list(raw.get("select", []), f"payers.{key}.select", source),
                 _str_list(raw.get("ignore", []), f"payers.{key}.ignore", source),
                 _str_list(raw.get("policies", []), f"payers.{key}.policies", source),
-                None if sex is None else bool(sex))
+                None if sex is None else bool(sex),
+            )
         return cfg
 
 

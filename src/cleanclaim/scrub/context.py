@@ -16,11 +16,24 @@ from cleanclaim.claims.model import Claim, ServiceLine
 from cleanclaim.scrub.tables import Policy, Tables, dotted
 
 _ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
-_SEVENTH_PHASE = {"A": "initial", "B": "initial", "C": "initial",
-                  "D": "subsequent", "E": "subsequent", "F": "subsequent", "G": "subsequent",
-                  "H": "subsequent", "J": "subsequent", "K": "subsequent", "M": "subsequent",
-                  "N": "subsequent", "P": "subsequent", "Q": "subsequent", "R": "subsequent",
-                  "S": "sequela"}
+_SEVENTH_PHASE = {
+    "A": "initial",
+    "B": "initial",
+    "C": "initial",
+    "D": "subsequent",
+    "E": "subsequent",
+    "F": "subsequent",
+    "G": "subsequent",
+    "H": "subsequent",
+    "J": "subsequent",
+    "K": "subsequent",
+    "M": "subsequent",
+    "N": "subsequent",
+    "P": "subsequent",
+    "Q": "subsequent",
+    "R": "subsequent",
+    "S": "sequela",
+}
 
 
 def normalize(code: str | None) -> str:
@@ -40,12 +53,12 @@ class CodeFacts:
     dotted: str
     shaped: bool
     exists: bool
-    valid: bool                 # in the code set in force on the date of service
+    valid: bool  # in the code set in force on the date of service
     billable: bool
     header: bool
-    needs_seventh: bool         # the category requires a 7th character
-    missing_seventh: bool       # ... and this code does not have it
-    mce: Any | None             # MceAttributes from the code set (age/sex/manifestation/external cause)
+    needs_seventh: bool  # the category requires a 7th character (present or not)
+    missing_seventh: bool  # ... and this code does not have it
+    mce: Any | None  # MceAttributes from the code set (age/sex/manifestation/external cause)
     external_cause: bool
     manifestation: bool
     age_min: int | None
@@ -66,7 +79,7 @@ class CodeFactsCache:
         key = (code, on)
         hit = self._facts.get(key)
         if hit is None:
-            if len(self._facts) > 200_000:      # bounded: memory stays flat on huge files
+            if len(self._facts) > 200_000:  # bounded: memory stays flat on huge files
                 self._facts.clear()
             hit = self._facts[key] = self._compute(code, on)
         return hit
@@ -77,17 +90,26 @@ class CodeFactsCache:
         exists = shaped and bool(cs.exists(code))
         valid = exists and bool(cs.is_valid(code, on))
         billable = valid and bool(cs.is_billable(code, on))
-        needs7 = bool(cs.requires_seventh(code)) if shaped else False
-        missing7 = needs7 and len(code) < 7
+        # requires_seventh answers for the stem: a complete code carries its 7th character already
+        missing7 = shaped and len(code) < 7 and bool(cs.requires_seventh(code))
+        needs7 = missing7 or (shaped and len(code) == 7 and bool(cs.requires_seventh(code[:6])))
         header = exists and not missing7 and bool(cs.is_header(code))
         mce = cs.mce(code) if exists else None
         return CodeFacts(
-            code=code, dotted=(cs.dotted(code) or dotted(code)) if exists else dotted(code), shaped=shaped,
-            exists=exists, valid=valid, billable=billable, header=header, needs_seventh=needs7,
-            missing_seventh=missing7, mce=mce,
+            code=code,
+            dotted=(cs.dotted(code) or dotted(code)) if exists else dotted(code),
+            shaped=shaped,
+            exists=exists,
+            valid=valid,
+            billable=billable,
+            header=header,
+            needs_seventh=needs7,
+            missing_seventh=missing7,
+            mce=mce,
             external_cause=bool(getattr(mce, "external_cause", False)) or (shaped and code[0] in "VWXY"),
             manifestation=bool(getattr(mce, "manifestation", False)),
-            age_min=getattr(mce, "age_min", None), age_max=getattr(mce, "age_max", None),
+            age_min=getattr(mce, "age_min", None),
+            age_max=getattr(mce, "age_max", None),
             sex=(getattr(mce, "sex", None) or None),
             description=cs.description(code) if exists else None,
         )
@@ -127,7 +149,7 @@ def _is_em(code: str) -> bool:
 @dataclass(slots=True)
 class ClaimContext:
     claim: Claim
-    on: date                                  # date of service codes are judged on
+    on: date  # date of service codes are judged on
     dx: list[DxFact]
     lines: list[LineFact]
     age: int | None
@@ -171,28 +193,56 @@ class ClaimContext:
         return self._note
 
 
-def build_context(claim: Claim, *, on: date | None, tables: Tables, codes: CodeFactsCache,
-                  policies: list[Policy], sex_edits: bool,
-                  note_loader: Callable[[ClaimContext], Any] | None = None) -> ClaimContext:
+def build_context(
+    claim: Claim,
+    *,
+    on: date | None,
+    tables: Tables,
+    codes: CodeFactsCache,
+    policies: list[Policy],
+    sex_edits: bool,
+    note_loader: Callable[[ClaimContext], Any] | None = None,
+) -> ClaimContext:
     # the claim's own date of service wins; `on` (--date) stands in for claims that carry none
     dos = claim.date_of_service or on or date.today()
-    dx = [DxFact(d.position, normalize(d.code), d.raw, d.qualifier, codes.facts(normalize(d.code), dos))
-          for d in sorted(claim.diagnoses, key=lambda d: d.position)]
+    dx = [
+        DxFact(d.position, normalize(d.code), d.raw, d.qualifier, codes.facts(normalize(d.code), dos))
+        for d in sorted(claim.diagnoses, key=lambda d: d.position)
+    ]
     lines = []
     for ln in claim.lines:
         try:
             units = float(ln.units)
         except (TypeError, ValueError):
             units = 1.0
-        lines.append(LineFact(ln.number, normalize(ln.procedure),
-                              tuple(m.strip().upper() for m in ln.modifiers if m and m.strip()),
-                              units, ln.date_of_service or claim.date_of_service, list(ln.pointers), ln))
+        lines.append(
+            LineFact(
+                ln.number,
+                normalize(ln.procedure),
+                tuple(m.strip().upper() for m in ln.modifiers if m and m.strip()),
+                units,
+                ln.date_of_service or claim.date_of_service,
+                list(ln.pointers),
+                ln,
+            )
+        )
     born = claim.patient.birth_date
     age = None
     if born is not None:
         age = dos.year - born.year - ((dos.month, dos.day) < (born.month, born.day))
     sex = (claim.patient.sex or "").upper()[:1] or None
-    return ClaimContext(claim=claim, on=dos, dx=dx, lines=lines, age=age, sex=sex, tables=tables,
-                        codes=codes, policies=policies, sex_edits=sex_edits, _note_loader=note_loader,
-                        dx_codes=frozenset(d.code for d in dx),
-                        procedures=frozenset(lf.procedure for lf in lines))
+    return ClaimContext(
+        claim=claim,
+        on=dos,
+        dx=dx,
+        lines=lines,
+        age=age,
+        sex=sex,
+        tables=tables,
+        codes=codes,
+        policies=policies,
+        sex_edits=sex_edits,
+        _note_loader=note_loader,
+        dx_codes=frozenset(d.code for d in dx),
+        procedures=frozenset(lf.procedure for lf in lines),
+    )

@@ -28,13 +28,18 @@ def selector_matches(rule: Rule, selector: str) -> bool:
     up = sel.upper()
     if up == "ALL" or up == rule.id:
         return True
-    if up.isalpha() and rule.id.startswith(up) and rule.id[len(up):].isdigit():
+    if up.isalpha() and rule.id.startswith(up) and rule.id[len(up) :].isdigit():
         return True
     return sel.lower() in (rule.category, rule.family)
 
 
-def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str],
-                 extra_select: list[str] = (), extra_ignore: list[str] = ()) -> list[Rule]:  # type: ignore[assignment]
+def select_rules(
+    rules: Iterable[Rule],
+    select: list[str],
+    ignore: list[str],
+    extra_select: list[str] = (),
+    extra_ignore: list[str] = (),
+) -> list[Rule]:  # type: ignore[assignment]
     chosen = []
     for r in rules:
         on = any(selector_matches(r, s) for s in select) and not any(selector_matches(r, s) for s in ignore)
@@ -55,9 +60,15 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
 class Scrubber:
     """Holds what is shared across claims: rules per payer pack, tables, code-set memo, note coder."""
 
-    def __init__(self, config: ScrubConfig | None = None, *, on: date | None = None,
-                 notes_dir: str | Path | None = None, notes: Mapping[str, str] | None = None,
-                 codeset: Any = None) -> None:
+    def __init__(
+        self,
+        config: ScrubConfig | None = None,
+        *,
+        on: date | None = None,
+        notes_dir: str | Path | None = None,
+        notes: Mapping[str, str] | None = None,
+        codeset: Any = None,
+    ) -> None:
         from cleanclaim.codes import get_codeset
 
         self.config = config or ScrubConfig()
@@ -68,7 +79,7 @@ class Scrubber:
         self.notes_dir = Path(notes_dir) if notes_dir else None
         if self.notes_dir is not None and not self.notes_dir.is_dir():
             raise InputError("notes folder not found", file=str(self.notes_dir))
-        self.notes = notes             # claim id -> note text, for callers that hold notes in memory
+        self.notes = notes  # claim id -> note text, for callers that hold notes in memory
         self._code_note = _note_coder() if self.notes_dir is not None or notes is not None else None
         self._packs: dict[str | None, tuple[list[Rule], list[Policy], bool]] = {}
         self.note_errors: dict[str, str] = {}
@@ -79,13 +90,19 @@ class Scrubber:
         hit = self._packs.get(key)
         if hit is None:
             cfg = self.config
-            rules = select_rules(self.rules, cfg.select, cfg.ignore,
-                                 pack.select if pack else [], pack.ignore if pack else [])
+            rules = select_rules(
+                self.rules, cfg.select, cfg.ignore, pack.select if pack else [], pack.ignore if pack else []
+            )
             if self._code_note is None:
                 rules = [r for r in rules if not r.needs_notes]
-            policies = [p for p in self.tables.policies
-                        if pack and any(s.upper() == "ALL" or s.lower() in (p.id.lower(), p.payer.lower())
-                                        for s in pack.policies)]
+            policies = [
+                p
+                for p in self.tables.policies
+                if pack
+                and any(
+                    s.upper() == "ALL" or s.lower() in (p.id.lower(), p.payer.lower()) for s in pack.policies
+                )
+            ]
             sex = cfg.sex_edits if pack is None or pack.sex_edits is None else pack.sex_edits
             hit = self._packs[key] = (rules, policies, sex)
         return hit
@@ -100,8 +117,9 @@ class Scrubber:
         if not text:
             return None
         try:
-            return self._code_note(text, setting="outpatient", on=ctx.on, age=ctx.age, sex=ctx.sex,
-                                   note_id=ctx.claim.claim_id)
+            return self._code_note(
+                text, setting="outpatient", on=ctx.on, age=ctx.age, sex=ctx.sex, note_id=ctx.claim.claim_id
+            )
         except InputError as exc:
             self.note_errors[ctx.claim.claim_id] = str(exc)
             return None
@@ -110,20 +128,43 @@ class Scrubber:
     def scrub_claim(self, claim: Claim, file: str | None = None) -> ClaimResult:
         pack = self.config.pack_for(claim.payer.identifier, claim.claim_filing_indicator)
         rules, policies, sex = self._for_pack(pack)
-        ctx = build_context(claim, on=self.on, tables=self.tables, codes=self.codes, policies=policies,
-                            sex_edits=sex, note_loader=self._load_note if self._code_note else None)
+        ctx = build_context(
+            claim,
+            on=self.on,
+            tables=self.tables,
+            codes=self.codes,
+            policies=policies,
+            sex_edits=sex,
+            note_loader=self._load_note if self._code_note else None,
+        )
         findings: list[Finding] = []
         for r in rules:
             for hit in r.check(ctx):
-                findings.append(Finding(r.id, r.category, r.severity, hit.message, list(hit.codes), hit.line,
-                                        hit.fix or r.fix, r.reference))
+                findings.append(
+                    Finding(
+                        r.id,
+                        r.category,
+                        r.severity,
+                        hit.message,
+                        list(hit.codes),
+                        hit.line,
+                        hit.fix or r.fix,
+                        r.reference,
+                    )
+                )
         findings.sort(key=lambda f: (f.line or 0, _RANK[f.severity], f.rule))
         note = None
         if ctx._note_loaded and ctx._note is not None:
             note = str(self.notes_dir / f"{claim.claim_id}.txt") if self.notes_dir else "<in memory>"
-        return ClaimResult(claim.claim_id, file or claim.source.file, claim.claim_id, float(claim.total_charge),
-                           findings, payer=pack.key if pack else (claim.claim_filing_indicator or None),
-                           note=note)
+        return ClaimResult(
+            claim.claim_id,
+            file or claim.source.file,
+            claim.claim_id,
+            float(claim.total_charge),
+            findings,
+            payer=pack.key if pack else (claim.claim_filing_indicator or None),
+            note=note,
+        )
 
     # -- files, streamed ---------------------------------------------------------------------------
     def iter_file(self, path: str | Path) -> Iterator[ClaimResult | UnreadableClaim | FileResult]:
@@ -137,8 +178,9 @@ class Scrubber:
                 fr.claims += 1
                 if isinstance(item, ClaimReadError):
                     fr.unreadable += 1
-                    yield UnreadableClaim(item.file or name, item.message, item.claim_id,
-                                          item.segment_number, item.segment_id)
+                    yield UnreadableClaim(
+                        item.file or name, item.message, item.claim_id, item.segment_number, item.segment_id
+                    )
                 else:
                     yield self.scrub_claim(item, name)
         except InputError as exc:
@@ -154,13 +196,17 @@ def _note_coder() -> Any:
     try:
         from cleanclaim.coding import code_note
     except ImportError as exc:
-        raise InputError(f"--notes needs the note coder (cleanclaim.coding), which is not available: {exc}"
-                         ) from None
+        raise InputError(
+            f"--notes needs the note coder (cleanclaim.coding), which is not available: {exc}"
+        ) from None
     return code_note
 
 
-def collect(events: Iterable[ClaimResult | UnreadableClaim | FileResult], report: ScrubReport | None = None,
-            keep_claims: bool = True) -> ScrubReport:
+def collect(
+    events: Iterable[ClaimResult | UnreadableClaim | FileResult],
+    report: ScrubReport | None = None,
+    keep_claims: bool = True,
+) -> ScrubReport:
     """Fold streamed results into a report; with keep_claims=False only the counts are kept."""
     report = report or ScrubReport()
     s = report.summary
@@ -181,16 +227,26 @@ def collect(events: Iterable[ClaimResult | UnreadableClaim | FileResult], report
     return report
 
 
-def scrub_files(paths: Iterable[str | Path], notes_dir: str | Path | None = None, on: date | None = None,
-                config: ScrubConfig | None = None) -> ScrubReport:
+def scrub_files(
+    paths: Iterable[str | Path],
+    notes_dir: str | Path | None = None,
+    on: date | None = None,
+    config: ScrubConfig | None = None,
+) -> ScrubReport:
     """Engine entry point (docs/architecture.md): scrub every claim in every file."""
     scrubber = Scrubber(config if config is not None else load_config(), on=on, notes_dir=notes_dir)
     return collect(scrubber.iter_files(paths))
 
 
-def scrub_claims(claims: Iterable[Claim], *, config: ScrubConfig | None = None, on: date | None = None,
-                 notes_dir: str | Path | None = None, notes: Mapping[str, str] | None = None,
-                 codeset: Any = None) -> ScrubReport:
+def scrub_claims(
+    claims: Iterable[Claim],
+    *,
+    config: ScrubConfig | None = None,
+    on: date | None = None,
+    notes_dir: str | Path | None = None,
+    notes: Mapping[str, str] | None = None,
+    codeset: Any = None,
+) -> ScrubReport:
     """Scrub claim objects built in memory (tests, the web layer); ``notes`` maps claim id to note text."""
     scrubber = Scrubber(config or ScrubConfig(), on=on, notes_dir=notes_dir, notes=notes, codeset=codeset)
     return collect(scrubber.scrub_claim(c) for c in claims)

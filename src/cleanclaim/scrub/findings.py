@@ -19,9 +19,16 @@ class Finding:
     reference: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"rule": self.rule, "category": self.category, "severity": self.severity,
-                "message": self.message, "codes": self.codes, "line": self.line, "fix": self.fix,
-                "reference": self.reference}
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "codes": self.codes,
+            "line": self.line,
+            "fix": self.fix,
+            "reference": self.reference,
+        }
 
 
 @dataclass(slots=True)
@@ -32,7 +39,7 @@ class ClaimResult:
     total_charge: float
     findings: list[Finding] = field(default_factory=list)
     payer: str | None = None
-    note: str | None = None            # note file used for claim-vs-note rules
+    note: str | None = None  # note file used for claim-vs-note rules
 
     @property
     def worst(self) -> str | None:
@@ -41,9 +48,15 @@ class ClaimResult:
         return min((f.severity for f in self.findings), key=_RANK.__getitem__)
 
     def as_dict(self) -> dict[str, object]:
-        return {"claim_id": self.claim_id, "file": self.file, "patient_control": self.patient_control,
-                "total_charge": self.total_charge, "payer": self.payer, "note": self.note,
-                "findings": [f.as_dict() for f in self.findings]}
+        return {
+            "claim_id": self.claim_id,
+            "file": self.file,
+            "patient_control": self.patient_control,
+            "total_charge": self.total_charge,
+            "payer": self.payer,
+            "note": self.note,
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
 
 @dataclass(slots=True)
@@ -57,16 +70,21 @@ class UnreadableClaim:
     segment_id: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "claim_id": self.claim_id, "message": self.message,
-                "segment_number": self.segment_number, "segment_id": self.segment_id}
+        return {
+            "file": self.file,
+            "claim_id": self.claim_id,
+            "message": self.message,
+            "segment_number": self.segment_number,
+            "segment_id": self.segment_id,
+        }
 
 
 @dataclass(slots=True)
 class FileResult:
     file: str
-    claims: int = 0                     # claims read from the file, readable or not
+    claims: int = 0  # claims read from the file, readable or not
     unreadable: int = 0
-    error: str | None = None            # the whole file could not be read
+    error: str | None = None  # the whole file could not be read
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "claims": self.claims, "unreadable": self.unreadable, "error": self.error}
@@ -74,11 +92,11 @@ class FileResult:
 
 @dataclass(slots=True)
 class Summary:
-    claims: int = 0        # every claim read: clean + errors + warnings + unreadable
-    clean: int = 0         # no error or warning (info advice allowed)
-    errors: int = 0        # claims with at least one error finding
-    warnings: int = 0      # claims whose worst finding is a warning
-    unreadable: int = 0    # claims the reader could not build (reported, skipped)
+    claims: int = 0  # every claim read: clean + errors + warnings + unreadable
+    clean: int = 0  # no error or warning (info advice allowed)
+    errors: int = 0  # claims with at least one error finding
+    warnings: int = 0  # claims whose worst finding is a warning
+    unreadable: int = 0  # claims the reader could not build (reported, skipped)
     findings: int = 0
     files: int = 0
     unreadable_files: int = 0
@@ -95,9 +113,16 @@ class Summary:
             self.clean += 1
 
     def as_dict(self) -> dict[str, int]:
-        return {"claims": self.claims, "clean": self.clean, "errors": self.errors, "warnings": self.warnings,
-                "unreadable": self.unreadable, "findings": self.findings, "files": self.files,
-                "unreadable_files": self.unreadable_files}
+        return {
+            "claims": self.claims,
+            "clean": self.clean,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "unreadable": self.unreadable,
+            "findings": self.findings,
+            "files": self.files,
+            "unreadable_files": self.unreadable_files,
+        }
 
 
 @dataclass(slots=True)
@@ -115,5 +140,9 @@ class ScrubReport:
         return 1 if self.summary.errors or self.summary.unreadable else 0
 
     def as_dict(self) -> dict[str, object]:
-        return {"claims": [c.as_dict() for c in self.claims], "files": [f.as_dict() for f in self.files],
-                "unreadable": [u.as_dict() for u in self.unreadable], "summary": self.summary.as_dict()}
+        return {
+            "claims": [c.as_dict() for c in self.claims],
+            "files": [f.as_dict() for f in self.files],
+            "unreadable": [u.as_dict() for u in self.unreadable],
+            "summary": self.summary.as_dict(),
+        }

@@ -18,14 +18,34 @@ if TYPE_CHECKING:
     from cleanclaim.scrub.context import ClaimContext
 
 # The fixed finding vocabulary of docs/contracts.md: a rule belongs to exactly one.
-CATEGORIES: frozenset[str] = frozenset({
-    "invalid_code", "non_billable_code", "missing_7th_character", "code_not_valid_on_dos",
-    "excludes1_conflict", "symptom_with_definitive_dx", "external_cause_primary",
-    "manifestation_primary", "sequencing", "age_conflict", "sex_conflict", "pointer_invalid",
-    "npi_invalid", "missing_required_field", "duplicate_line", "charge_mismatch", "ncci_ptp",
-    "mue_units", "modifier", "medical_necessity", "more_specific_code_documented",
-    "code_not_supported_by_documentation", "seventh_character_mismatch", "documentation_gap",
-})
+CATEGORIES: frozenset[str] = frozenset(
+    {
+        "invalid_code",
+        "non_billable_code",
+        "missing_7th_character",
+        "code_not_valid_on_dos",
+        "excludes1_conflict",
+        "symptom_with_definitive_dx",
+        "external_cause_primary",
+        "manifestation_primary",
+        "sequencing",
+        "age_conflict",
+        "sex_conflict",
+        "pointer_invalid",
+        "npi_invalid",
+        "missing_required_field",
+        "duplicate_line",
+        "charge_mismatch",
+        "ncci_ptp",
+        "mue_units",
+        "modifier",
+        "medical_necessity",
+        "more_specific_code_documented",
+        "code_not_supported_by_documentation",
+        "seventh_character_mismatch",
+        "documentation_gap",
+    }
+)
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 _ID = re.compile(r"^[A-Z]{2,5}\d{3}$")
 
@@ -37,7 +57,7 @@ class Hit:
     message: str
     codes: tuple[str, ...] | list[str] = ()
     line: int | None = None
-    fix: str | None = None         # overrides the rule's default fix when the case needs a precise one
+    fix: str | None = None  # overrides the rule's default fix when the case needs a precise one
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +69,7 @@ class Rule:
     reference: str
     fix: str
     check: Callable[[ClaimContext], Iterable[Hit]]
-    family: str                     # folder below scrub/rules: code_set, claim, ncci, necessity, documentation
+    family: str  # folder below scrub/rules: code_set, claim, ncci, necessity, documentation
     doc: str
     needs_notes: bool = False
     config_keys: tuple[str, ...] = field(default=())
@@ -67,19 +87,36 @@ class Rule:
         return _example(self.doc, "Best practice")
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "category": self.category, "severity": self.severity,
-                "family": self.family, "reference": self.reference, "fix": self.fix,
-                "summary": self.summary, "needs_notes": self.needs_notes,
-                "config_keys": list(self.config_keys),
-                "anti_pattern": self.anti_pattern, "best_practice": self.best_practice}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "family": self.family,
+            "reference": self.reference,
+            "fix": self.fix,
+            "summary": self.summary,
+            "needs_notes": self.needs_notes,
+            "config_keys": list(self.config_keys),
+            "anti_pattern": self.anti_pattern,
+            "best_practice": self.best_practice,
+        }
 
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(*, id: str, name: str, category: str, severity: str, reference: str, fix: str,
-         needs_notes: bool = False, config_keys: tuple[str, ...] = ()
-         ) -> Callable[[Callable[[ClaimContext], Iterable[Hit]]], Callable[[ClaimContext], Iterable[Hit]]]:
+def rule(
+    *,
+    id: str,
+    name: str,
+    category: str,
+    severity: str,
+    reference: str,
+    fix: str,
+    needs_notes: bool = False,
+    config_keys: tuple[str, ...] = (),
+) -> Callable[[Callable[[ClaimContext], Iterable[Hit]]], Callable[[ClaimContext], Iterable[Hit]]]:
     """Register a check function as a rule. Metadata is validated here so a typo fails at import."""
     if not _ID.match(id):
         raise ValueError(f"rule id {id!r} must look like ICD001")
@@ -93,9 +130,19 @@ def rule(*, id: str, name: str, category: str, severity: str, reference: str, fi
             raise ValueError(f"rule id {id} registered twice")
         module = fn.__module__
         family = module.split(".rules.", 1)[1].split(".", 1)[0] if ".rules." in module else "other"
-        _RULES[id] = Rule(id=id, name=name, category=category, severity=severity, reference=reference,
-                          fix=fix, check=fn, family=family, doc=inspect.cleandoc(fn.__doc__ or ""),
-                          needs_notes=needs_notes, config_keys=config_keys)
+        _RULES[id] = Rule(
+            id=id,
+            name=name,
+            category=category,
+            severity=severity,
+            reference=reference,
+            fix=fix,
+            check=fn,
+            family=family,
+            doc=inspect.cleandoc(fn.__doc__ or ""),
+            needs_notes=needs_notes,
+            config_keys=config_keys,
+        )
         return fn
 
     return register
@@ -127,7 +174,7 @@ def _example(doc: str, heading: str) -> str | None:
     for i, text in enumerate(lines):
         if text.strip().lower().startswith(heading.lower()) and text.rstrip().endswith("::"):
             block: list[str] = []
-            for nxt in lines[i + 1:]:
+            for nxt in lines[i + 1 :]:
                 if nxt.strip() and not nxt.startswith((" ", "\t")):
                     break
                 block.append(nxt)

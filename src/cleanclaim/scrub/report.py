@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 from cleanclaim.scrub.engine import collect
@@ -16,7 +17,18 @@ from cleanclaim.scrub.findings import ClaimResult, FileResult, ScrubReport, Unre
 
 Event = ClaimResult | UnreadableClaim | FileResult
 
-CSV_FIELDS = ["file", "claim_id", "line", "rule", "category", "severity", "codes", "message", "fix", "reference"]
+CSV_FIELDS = [
+    "file",
+    "claim_id",
+    "line",
+    "rule",
+    "category",
+    "severity",
+    "codes",
+    "message",
+    "fix",
+    "reference",
+]
 
 
 def write_json(events: Iterable[Event], out: IO[str]) -> ScrubReport:
@@ -56,11 +68,35 @@ def write_csv(events: Iterable[Event], out: IO[str]) -> ScrubReport:
         for ev in evs:
             if isinstance(ev, ClaimResult):
                 for f in ev.findings:
-                    writer.writerow([ev.file, ev.claim_id, "" if f.line is None else f.line, f.rule, f.category,
-                                     f.severity, " ".join(f.codes), f.message, f.fix, f.reference])
+                    writer.writerow(
+                        [
+                            ev.file,
+                            ev.claim_id,
+                            "" if f.line is None else f.line,
+                            f.rule,
+                            f.category,
+                            f.severity,
+                            " ".join(f.codes),
+                            f.message,
+                            f.fix,
+                            f.reference,
+                        ]
+                    )
             elif isinstance(ev, UnreadableClaim):
-                writer.writerow([ev.file, ev.claim_id or "", "", "READ", "", "error", "", ev.message,
-                                 "Correct the claim in the source system and resend it.", "claim reader"])
+                writer.writerow(
+                    [
+                        ev.file,
+                        ev.claim_id or "",
+                        "",
+                        "READ",
+                        "",
+                        "error",
+                        "",
+                        ev.message,
+                        "Correct the claim in the source system and resend it.",
+                        "claim reader",
+                    ]
+                )
             yield ev
 
     return collect(tap(events), ScrubReport(), keep_claims=False)
@@ -90,11 +126,16 @@ def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) ->
         table.add_column("severity")
         table.add_column("finding")
         for res in report.claims:
-            label = f"{res.claim_id}"
+            label = f"{res.claim_id}\n[dim]{Path(res.file).name if res.file else ''}[/dim]"
             for f in res.findings:
                 text = f.message + (f"\n[dim]fix: {f.fix}[/dim]" if show_fix else "")
-                table.add_row(label, "" if f.line is None else str(f.line), f.rule,
-                              f"[{_STYLE[f.severity]}]{f.severity}[/]", text)
+                table.add_row(
+                    label,
+                    "" if f.line is None else str(f.line),
+                    f.rule,
+                    f"[{_STYLE[f.severity]}]{f.severity}[/]",
+                    text,
+                )
                 label = ""
             table.add_section()
         for u in report.unreadable:
@@ -105,8 +146,10 @@ def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) ->
         if fr.error:
             console.print(f"[bold red]file not read[/]: {fr.error}")
     s = report.summary
-    console.print(f"{s.claims} claims in {s.files} file(s): [green]{s.clean} clean[/], "
-                  f"[bold red]{s.errors} with errors[/], [yellow]{s.warnings} with warnings[/]"
-                  + (f", [bold red]{s.unreadable} unreadable[/]" if s.unreadable else "")
-                  + f"; {s.findings} findings.")
+    console.print(
+        f"{s.claims} claims in {s.files} file(s): [green]{s.clean} clean[/], "
+        f"[bold red]{s.errors} with errors[/], [yellow]{s.warnings} with warnings[/]"
+        + (f", [bold red]{s.unreadable} unreadable[/]" if s.unreadable else "")
+        + f"; {s.findings} findings."
+    )
     return report

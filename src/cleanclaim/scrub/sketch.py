@@ -7,7 +7,8 @@ dos 2025-03-10                # date of service for every line without its own
 dx M50.121 M54.2              # diagnoses in claim order (pointer 1, 2, ...)
 line 62321 ptr 1 charge 850   # procedure [mod 25,59] [units 2] [charge N] [ptr 1,2] [dos D] [pos 11]
 total 950                     # CLM02; defaults to the sum of the lines
-unset npi                     # blank a required field: npi, birth_date, sex, member_id, payer_id, pos, claim_id
+unset npi                     # blank a required field: npi, birth_date, sex, member_id, payer_id,
+                              #   pos, claim_id
 note Right C6 radiculopathy ...   # note text (claim-vs-note examples)
 ```
 Everything else gets a plausible clean default (valid NPI, commercial payer, office visit), so a
@@ -22,17 +23,22 @@ from decimal import Decimal
 from cleanclaim.claims.model import Claim, Diagnosis, Party, Patient, ServiceLine, SourceRef
 
 DEFAULT_DOS = date(2025, 3, 10)
-VALID_NPI = "1234567893"        # the CMS-published example NPI: passes the Luhn check with prefix 80840
+VALID_NPI = "1234567893"  # the CMS-published example NPI: passes the Luhn check with prefix 80840
 
 
 def parse_sketch(text: str, claim_id: str = "SKETCH1") -> tuple[Claim, str | None]:
     """Build a Claim (and the note text, if any) from sketch lines."""
     dos = DEFAULT_DOS
-    claim = Claim(claim_id=claim_id, place_of_service="11", frequency_code="1",
-                  patient=Patient("ALEX", "SAMPLE", date(1970, 6, 15), "F", "W000000001", "18"),
-                  payer=Party("SYNTHETIC HEALTH PLAN", "60054", "PI"), claim_filing_indicator="CI",
-                  billing_provider=Party("SYNTHETIC SPINE CLINIC", VALID_NPI, "XX"),
-                  source=SourceRef(file="<sketch>"))
+    claim = Claim(
+        claim_id=claim_id,
+        place_of_service="11",
+        frequency_code="1",
+        patient=Patient("ALEX", "SAMPLE", date(1970, 6, 15), "F", "W000000001", "18"),
+        payer=Party("SYNTHETIC HEALTH PLAN", "60054", "PI"),
+        claim_filing_indicator="CI",
+        billing_provider=Party("SYNTHETIC SPINE CLINIC", VALID_NPI, "XX"),
+        source=SourceRef(file="<sketch>"),
+    )
     total: Decimal | None = None
     note: list[str] = []
     age: int | None = None
@@ -60,8 +66,9 @@ def parse_sketch(text: str, claim_id: str = "SKETCH1") -> tuple[Claim, str | Non
         elif word == "dx":
             for code in rest:
                 pos = len(claim.diagnoses) + 1
-                claim.diagnoses.append(Diagnosis(code.upper().replace(".", ""), code,
-                                                 "ABK" if pos == 1 else "ABF", pos))
+                claim.diagnoses.append(
+                    Diagnosis(code.upper().replace(".", ""), code, "ABK" if pos == 1 else "ABF", pos)
+                )
         elif word == "line":
             pending.append(_line(rest, len(pending) + 1))
         elif word == "total":

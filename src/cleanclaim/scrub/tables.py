@@ -39,8 +39,12 @@ def _read_tsv(name: str) -> tuple[TableInfo, list[dict[str, str]]]:
             elif raw.strip():
                 body.append(raw)
     rows = list(csv.DictReader(body, delimiter="\t"))
-    info = TableInfo(name=name, source=meta.get("source", ""), effective=meta.get("effective", ""),
-                     note=meta.get("note", ""))
+    info = TableInfo(
+        name=name,
+        source=meta.get("source", ""),
+        effective=meta.get("effective", ""),
+        note=meta.get("note", ""),
+    )
     if not info.source or not info.effective:
         raise ValueError(f"scrub/data/{name} lacks its '# source:' / '# effective:' header")
     return info, [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
@@ -63,13 +67,14 @@ def expand_codes(spec: str) -> list[str]:
 
 # --- NCCI procedure-to-procedure pairs -------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class PtpEdit:
     column1: str
     column2: str
     effective: date
     deleted: date | None
-    modifier_indicator: str          # "0" never bypassed, "1" bypass with an NCCI modifier, "9" not applicable
+    modifier_indicator: str  # "0" never bypassed, "1" bypass with an NCCI modifier, "9" not applicable
     rationale: str
     confidence: str
 
@@ -81,7 +86,7 @@ class PtpEdit:
 class MueEdit:
     code: str
     units: int
-    mai: str                          # 1 line edit, 2 date-of-service policy, 3 date-of-service clinical
+    mai: str  # 1 line edit, 2 date-of-service policy, 3 date-of-service clinical
     effective: date
     confidence: str
     rationale: str
@@ -89,9 +94,9 @@ class MueEdit:
 
 @dataclass(frozen=True, slots=True)
 class SymptomLink:
-    symptom: str                      # normalised code, e.g. M542
-    pattern: str                      # normalised glob, e.g. M47*
-    kind: str                         # "integral" (drop the symptom) or "systemic" (sequence the cause first)
+    symptom: str  # normalised code, e.g. M542
+    pattern: str  # normalised glob, e.g. M47*
+    kind: str  # "integral" (drop the symptom) or "systemic" (sequence the cause first)
     note: str
 
 
@@ -160,8 +165,15 @@ def load_tables() -> Tables:
     for row in rows:
         for c1 in expand_codes(row["column1"]):
             for c2 in expand_codes(row["column2"]):
-                edit = PtpEdit(c1, c2, _day(row["effective"]) or date(1996, 1, 1), _day(row["deleted"]),
-                               row["modifier_indicator"], row["rationale"], row.get("confidence", ""))
+                edit = PtpEdit(
+                    c1,
+                    c2,
+                    _day(row["effective"]) or date(1996, 1, 1),
+                    _day(row["deleted"]),
+                    row["modifier_indicator"],
+                    row["rationale"],
+                    row.get("confidence", ""),
+                )
                 ptp.setdefault((c1, c2), []).append(edit)
                 by_code.setdefault(c1, []).append(edit)
 
@@ -170,8 +182,14 @@ def load_tables() -> Tables:
     mue: dict[str, MueEdit] = {}
     for row in rows:
         for code in expand_codes(row["code"]):
-            mue[code] = MueEdit(code, int(row["mue"]), row["mai"], _day(row["effective"]) or date(2007, 1, 1),
-                                row.get("confidence", ""), row.get("rationale", ""))
+            mue[code] = MueEdit(
+                code,
+                int(row["mue"]),
+                row["mai"],
+                _day(row["effective"]) or date(2007, 1, 1),
+                row.get("confidence", ""),
+                row.get("rationale", ""),
+            )
 
     info, rows = _read_tsv("symptom_integral.tsv")
     infos.append(info)
@@ -180,7 +198,9 @@ def load_tables() -> Tables:
         sym = norm_glob(row["symptom"])
         for pat in row["definitive"].split(","):
             if pat.strip():
-                symptoms.setdefault(sym, []).append(SymptomLink(sym, norm_glob(pat), row["kind"], row["note"]))
+                symptoms.setdefault(sym, []).append(
+                    SymptomLink(sym, norm_glob(pat), row["kind"], row["note"])
+                )
 
     info, rows = _read_tsv("addon_codes.tsv")
     infos.append(info)
@@ -203,19 +223,25 @@ def load_policies(folder: Path | None = None) -> list[Policy]:
             if not doc.get(key):
                 raise ValueError(f"policy {path.name} lacks {key!r}")
         eff = doc["effective_date"]
-        policies.append(Policy(
-            id=str(doc["id"]), title=str(doc["title"]), payer=str(doc.get("payer", "")),
-            source=str(doc["source"]),
-            effective_date=eff if isinstance(eff, date) else date.fromisoformat(str(eff)),
-            procedures=frozenset(c for spec in doc["procedures"] for c in expand_codes(str(spec))),
-            covered_diagnoses=tuple(norm_glob(p) for p in doc.get("covered_diagnoses") or ()),
-            not_covered_alone=tuple(norm_glob(p) for p in doc.get("not_covered_alone") or ()),
-            not_covered_procedures={str(k): str(v) for k, v in (doc.get("not_covered_procedures") or {}).items()},
-            requires=dict(doc.get("requires") or {}),
-            criteria=[str(c) for c in doc.get("criteria") or ()],
-            applies_to=frozenset(str(x).upper() for x in doc.get("applies_to") or ()),
-            reference=str(doc.get("reference") or doc["title"]),
-        ))
+        policies.append(
+            Policy(
+                id=str(doc["id"]),
+                title=str(doc["title"]),
+                payer=str(doc.get("payer", "")),
+                source=str(doc["source"]),
+                effective_date=eff if isinstance(eff, date) else date.fromisoformat(str(eff)),
+                procedures=frozenset(c for spec in doc["procedures"] for c in expand_codes(str(spec))),
+                covered_diagnoses=tuple(norm_glob(p) for p in doc.get("covered_diagnoses") or ()),
+                not_covered_alone=tuple(norm_glob(p) for p in doc.get("not_covered_alone") or ()),
+                not_covered_procedures={
+                    str(k): str(v) for k, v in (doc.get("not_covered_procedures") or {}).items()
+                },
+                requires=dict(doc.get("requires") or {}),
+                criteria=[str(c) for c in doc.get("criteria") or ()],
+                applies_to=frozenset(str(x).upper() for x in doc.get("applies_to") or ()),
+                reference=str(doc.get("reference") or doc["title"]),
+            )
+        )
     return policies
 
 

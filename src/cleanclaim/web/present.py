@@ -136,7 +136,7 @@ def dashboard(run: Any) -> dict[str, Any]:
     if any("appealable" in c for c in claims):
         worklist = [c for c in claims if c.get("appealable")]
     else:
-        worklist = [c for c in claims if c["denied"]]
+        worklist = [c for c in claims if _denied_amount(c) > 0]
     for c in worklist:
         c["denied_amount_display"] = _denied_amount(c)
     worklist.sort(key=lambda c: -c["denied_amount_display"])

@@ -57,10 +57,12 @@ class Segment:
 
     def get(self, i: int, default: str = "") -> str:
         """Element ``i`` (1-based, ``seg.get(1)`` is XX01); ``default`` when absent or empty."""
-        els = self.elements
-        if 0 < i <= len(els):
-            return els[i - 1] or default
-        return default
+        if i < 1:
+            return default
+        try:
+            return self.elements[i - 1] or default
+        except IndexError:
+            return default
 
     def components(self, i: int) -> list[str]:
         """Element ``i`` split on the component separator ([] when absent or empty)."""
@@ -174,121 +176,118 @@ def iter_segments(source: str | os.PathLike[str] | BinaryIO | bytes,
     """Yield the segments of an X12 file in order, streaming.
 
     ``source`` is a path, a binary file object, or (for tests) bytes. ``file_name`` names the file in
-    error messages (default: the path or the stream's ``name``).
+    error messages (default: the path or the stream's ``name``). Nothing is read until iteration.
     """
+    return _segments(source, file_name)
+
+
+def _segments(source: str | os.PathLike[str] | BinaryIO | bytes, file_name: str | None) -> Iterator[Segment]:
+    # One generator level only: this sits on the hot path of every reader.
     stream, name, owned = _open(source, file_name)
     try:
-        yield from _tokenize(stream, name)
+        read = stream.read
+        head = read(CHUNK_SIZE)
+        if not head:
+            raise InputError("empty file: no X12 content", file=name)
+        if head.startswith(_BOM):
+            head = head[3:]
+        # Make sure the head holds at least a full ISA past any leading prose.
+        while len(head) < _HEAD_SCAN:
+            more = read(CHUNK_SIZE)
+            if not more:
+                break
+            head += more
+
+        m = _ISA_RE.search(head, 0, _HEAD_SCAN)
+        if m:
+            start = m.start(1)
+            delims, _ = _isa_delimiters(head[start:start + 200], name, 1)
+            buf = head[start:]
+        else:
+            frag = _FRAGMENT_RE.search(head, 0, _HEAD_SCAN)
+            if not frag:
+                raise InputError(_no_x12_message(head), file=name, segment_number=1,
+                                 segment_id=_first_token(head))
+            start = frag.start(1)
+            if frag.group(1) == b"GS":
+                # A transaction-set fragment (ST...SE) is a known export shape; a functional group
+                # without its interchange is a broken envelope.
+                raise InputError("missing ISA interchange header: file starts at a GS functional group",
+                                 file=name, segment_number=1, segment_id="GS")
+            buf = head[start:]
+            sep = frag.group(2).decode("latin-1")
+            # No ISA to tell us: '~' when the fragment uses it, else one segment per line.
+            term = "~" if b"~" in buf[:_HEAD_SCAN] else "\n"
+            delims = Delimiters(sep, term, ":", "^")
+
+        number = 0
+        seg_sep = delims.segment
+        term_b = seg_sep.encode("latin-1")
+        elem = delims.element
+        known_ids: set[str] = set()
+        eof = False
+        while True:
+            if not eof:
+                more = read(CHUNK_SIZE)
+                if more:
+                    buf += more
+                else:
+                    eof = True
+            if eof:
+                complete, buf = buf, b""
+            else:
+                cut = buf.rfind(term_b)
+                if cut < 0:
+                    if len(buf) > 16 * CHUNK_SIZE:
+                        raise InputError(f"no segment terminator {seg_sep!r} in {len(buf)} bytes "
+                                         "(binary data or wrong delimiters?)", file=name,
+                                         segment_number=number + 1, segment_id=_first_token(buf))
+                    continue
+                complete, buf = buf[:cut], buf[cut + len(term_b):]
+            pieces = _decode(complete).split(seg_sep)
+            restart: bytes | None = None
+            for idx, raw in enumerate(pieces):
+                text = raw.strip(_STRIP)
+                if not text:
+                    continue
+                number += 1
+                parts = text.split(elem)
+                seg_id = parts[0]
+                if seg_id in known_ids:
+                    pass  # the common case: an id already seen and checked
+                elif seg_id == "ISA" or (len(seg_id) > 3 and text[:3] == "ISA" and not text[3].isalnum()):
+                    isa_bytes = text[:200].encode("latin-1", errors="replace")
+                    new, _ = _isa_delimiters(isa_bytes + term_b, name, number)
+                    if new != delims:
+                        # A later interchange with other delimiters: re-split from this ISA onward.
+                        number -= 1
+                        rest = term_b.join(complete.split(term_b)[idx:])
+                        restart = rest.lstrip(b" \t\r\n\x00") + (term_b + buf if buf else b"")
+                        delims, seg_sep, elem = new, new.segment, new.element
+                        term_b = seg_sep.encode("latin-1")
+                        break
+                elif not (1 < len(seg_id) < 4 and seg_id.isalnum() and seg_id.isascii()) and not (
+                        seg_id and seg_id.isascii() and seg_id.isprintable() and " " not in seg_id):
+                    # Odd but printable ids (typos like "PLXX") are left to the readers to judge;
+                    # empty ids and control/non-ASCII bytes mean binary junk or a broken file.
+                    bad = _clip(seg_id)
+                    raise InputError(f"not an X12 segment: bad segment id {bad!r}", file=name,
+                                     segment_number=number, segment_id=bad or "(none)")
+                else:
+                    known_ids.add(seg_id)
+                yield Segment(seg_id, parts[1:], number, delims)
+            if restart is not None:
+                buf = restart
+                if eof:
+                    eof = False  # process the rebuilt remainder; read() at EOF just returns b""
+                continue
+            if eof:
+                break
+        if number == 0:
+            raise InputError("no X12 segments found", file=name)
     finally:
         if owned:
             stream.close()
-
-
-def _tokenize(stream: BinaryIO, name: str) -> Iterator[Segment]:
-    read = stream.read
-    head = read(CHUNK_SIZE)
-    if not head:
-        raise InputError("empty file: no X12 content", file=name)
-    if head.startswith(_BOM):
-        head = head[3:]
-    # Make sure the head holds at least a full ISA past any leading prose.
-    while len(head) < _HEAD_SCAN:
-        more = read(CHUNK_SIZE)
-        if not more:
-            break
-        head += more
-
-    m = _ISA_RE.search(head, 0, _HEAD_SCAN)
-    if m:
-        start = m.start(1)
-        delims, _ = _isa_delimiters(head[start:start + 200], name, 1)
-        buf = head[start:]
-    else:
-        frag = _FRAGMENT_RE.search(head, 0, _HEAD_SCAN)
-        if not frag:
-            raise InputError(_no_x12_message(head), file=name, segment_number=1,
-                             segment_id=_first_token(head))
-        start = frag.start(1)
-        if frag.group(1) == b"GS":
-            # A transaction-set fragment (ST...SE) is a known export shape; a functional group
-            # without its interchange is a broken envelope.
-            raise InputError("missing ISA interchange header: file starts at a GS functional group",
-                             file=name, segment_number=1, segment_id="GS")
-        buf = head[start:]
-        sep = frag.group(2).decode("latin-1")
-        # No ISA to tell us: '~' when the fragment uses it, else one segment per line.
-        term = "~" if b"~" in buf[:_HEAD_SCAN] else "\n"
-        delims = Delimiters(sep, term, ":", "^")
-
-    yield from _split_segments(read, buf, delims, name)
-
-
-def _split_segments(read, buf: bytes, delims: Delimiters, name: str) -> Iterator[Segment]:
-    number = 0
-    seg_sep = delims.segment
-    term_b = seg_sep.encode("latin-1")
-    elem = delims.element
-    known_ids: set[str] = set()
-    eof = False
-    while True:
-        if not eof:
-            more = read(CHUNK_SIZE)
-            if more:
-                buf += more
-            else:
-                eof = True
-        if eof:
-            complete, buf = buf, b""
-        else:
-            cut = buf.rfind(term_b)
-            if cut < 0:
-                if len(buf) > 16 * CHUNK_SIZE:
-                    raise InputError(f"no segment terminator {seg_sep!r} in {len(buf)} bytes "
-                                     "(binary data or wrong delimiters?)", file=name,
-                                     segment_number=number + 1, segment_id=_first_token(buf))
-                continue
-            complete, buf = buf[:cut], buf[cut + len(term_b):]
-        pieces = _decode(complete).split(seg_sep)
-        restart: bytes | None = None
-        for idx, raw in enumerate(pieces):
-            text = raw.strip(_STRIP)
-            if not text:
-                continue
-            number += 1
-            parts = text.split(elem)
-            seg_id = parts[0]
-            if seg_id in known_ids:
-                pass  # the common case: an id already seen and checked
-            elif seg_id == "ISA" or (len(seg_id) > 3 and text[:3] == "ISA" and not text[3].isalnum()):
-                isa_bytes = text[:200].encode("latin-1", errors="replace")
-                new, _ = _isa_delimiters(isa_bytes + term_b, name, number)
-                if new != delims:
-                    # A later interchange with other delimiters: re-split from this ISA onward.
-                    number -= 1
-                    rest = term_b.join(complete.split(term_b)[idx:])
-                    restart = rest.lstrip(b" \t\r\n\x00") + (term_b + buf if buf else b"")
-                    delims, seg_sep, elem = new, new.segment, new.element
-                    term_b = seg_sep.encode("latin-1")
-                    break
-            elif not (1 < len(seg_id) < 4 and seg_id.isalnum() and seg_id.isascii()) and not (
-                    seg_id and seg_id.isascii() and seg_id.isprintable() and " " not in seg_id):
-                # Odd but printable ids (typos like "PLXX") are left to the readers to judge;
-                # empty ids and control/non-ASCII bytes mean binary junk or a broken file.
-                bad = _clip(seg_id)
-                raise InputError(f"not an X12 segment: bad segment id {bad!r}", file=name,
-                                 segment_number=number, segment_id=bad or "(none)")
-            else:
-                known_ids.add(seg_id)
-            yield Segment(seg_id, parts[1:], number, delims)
-        if restart is not None:
-            buf = restart
-            if eof:
-                eof = False  # process the rebuilt remainder; read() at EOF just returns b""
-            continue
-        if eof:
-            break
-    if number == 0:
-        raise InputError("no X12 segments found", file=name)
 
 
 def _clip(text: str, n: int = 12) -> str:

@@ -14,7 +14,8 @@ from cleanclaim.notes.model import Mention
 RANK = 30
 SEQUELA_RANK = 25
 _PHASE_TEXT = {
-    "A": "initial encounter: the patient is receiving active treatment (evaluation and treatment of the injury)",
+    "A": "initial encounter: the patient is receiving active treatment (evaluation and treatment of the "
+         "injury)",
     "B": "initial encounter for an open fracture under active treatment",
     "D": "subsequent encounter: active treatment is complete and the patient is seen during routine healing "
          "or recovery",

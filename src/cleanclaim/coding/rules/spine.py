@@ -70,8 +70,8 @@ def decide(ctx: CodingContext) -> None:
     spond += [m for m in myelo if "spondyl" in m.text.lower() or m.text.lower() == "csm"]
 
     if discs:
-        kind = "myelopathy" if myelo else "radiculopathy" if radic and not _radic_to_spondylosis(radic, spond) \
-            else None
+        to_spondylosis = _radic_to_spondylosis(radic, spond)
+        kind = "myelopathy" if myelo else "radiculopathy" if radic and not to_spondylosis else None
         if kind:
             levels = _disc_levels(ctx, discs)
             code, where = disc_code(kind, levels)
@@ -147,6 +147,7 @@ def _radic_to_spondylosis(radic: list[Mention], spond: list[Mention]) -> bool:
     """Radiculopathy explicitly attributed to spondylosis / foraminal arthropathy rather than a disc."""
     for r in radic:
         sent = r.sentence.text.lower()
-        if any(s.sentence.start == r.sentence.start for s in spond) and "disc" not in sent and "disk" not in sent:
+        same_sentence = any(s.sentence.start == r.sentence.start for s in spond)
+        if same_sentence and "disc" not in sent and "disk" not in sent:
             return True
     return False

@@ -32,7 +32,8 @@ def decide(ctx: CodingContext) -> None:
     if not pain:
         return
     if sequela and not definitive:
-        ctx.add(code, pain, "Neck pain is documented as the residual of an old injury: the residual condition "
+        ctx.add(code, pain, "Neck pain is documented as the residual of an old injury: the residual "
+                "condition "
                 "is reported first, then the injury with 7th character S.", "ICD-10-CM OCG I.C.19.a; I.B.10",
                 rank=SEQUELA_RESIDUAL_RANK, confidence=0.85)
         return
@@ -50,7 +51,8 @@ def decide(ctx: CodingContext) -> None:
                f"{ctx.setting} setting uncertain diagnoses are not coded, the symptoms are (OCG IV.H).")
         guideline = "ICD-10-CM OCG IV.H; I.B.4"
     else:
-        why = ("Neck pain (cervicalgia) is documented without a more specific structural or neurologic cause; "
+        why = ("Neck pain (cervicalgia) is documented without a more specific structural or neurologic "
+               "cause; "
                "a symptom code is reported when no related definitive diagnosis is established (OCG I.B.4, "
                "IV.D).")
         if ctx.reading.conservative_care_weeks:

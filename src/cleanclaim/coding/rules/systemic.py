@@ -82,7 +82,8 @@ def metastatic(ctx: CodingContext) -> None:
     treated = not active and (p.historical or bool(re.search(
         r"\b(history of|h/o|s/p|status post|treated|remission|no evidence of|resected|excised|mastectomy|"
         r"lumpectomy|prostatectomy|nephrectomy|lobectomy|pneumonectomy|thyroidectomy|colectomy|"
-        r"no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b", p.sentence.text, re.I)))
+        r"no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b",
+        p.sentence.text, re.I)))
     if treated and row.get("history"):
         ctx.add(row["history"], [p], "The primary malignancy is documented as previously treated with no "
                 "current primary; personal history code with the metastatic site.",
@@ -133,7 +134,8 @@ def spinal_infection(ctx: CodingContext) -> None:
                                 ("EPIDURAL_ABSCESS", "EPIDURAL_ABSCESS", "spinal epidural abscess")):
         found = ctx.established(concept)
         if found:
-            ctx.add(codes[key], found, f"Cervical {label} is documented as the cause of the neck pain (integral, "
+            ctx.add(codes[key], found, f"Cervical {label} is documented as the cause of the neck pain "
+                    "(integral, "
                     "not coded); sequenced first.", "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
             _organism(ctx, found[0], codes[key])
     found = ctx.established("DISCITIS")
@@ -142,7 +144,8 @@ def spinal_infection(ctx: CodingContext) -> None:
                         for m in found) or bool(ctx.mentions("ORGANISM"))
         code = codes["DISCITIS_INFECTIVE_CERVICAL" if infective else "DISCITIS_CERVICAL"]
         ctx.add(code, found, "Cervical discitis is documented as the cause of the neck pain (integral, not "
-                "coded); sequenced first." + (" Infective (pyogenic) disc infection per the note." if infective
+                "coded); sequenced first."
+                + (" Infective (pyogenic) disc infection per the note." if infective
                                               else ""), "ICD-10-CM OCG I.B.5; IV.G", rank=RANK)
         _organism(ctx, found[0], code)
 

@@ -9,9 +9,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="CLM002", name="npi-check-digit", category="npi_invalid", severity="error",
-      reference="45 CFR 162.406; NPI check digit: Luhn formula over the prefix 80840 + first 9 digits",
-      fix="Correct the NPI from NPPES; a single transposed digit fails the check digit.")
+@rule(
+    id="CLM002",
+    name="npi-check-digit",
+    category="npi_invalid",
+    severity="error",
+    reference="45 CFR 162.406; NPI check digit: Luhn formula over the prefix 80840 + first 9 digits",
+    fix="Correct the NPI from NPPES; a single transposed digit fails the check digit.",
+)
 def npi_check_digit(ctx: ClaimContext) -> Iterator[Hit]:
     """Billing, rendering or referring NPI that is not 10 digits or fails the Luhn check digit.
 
@@ -31,8 +36,11 @@ def npi_check_digit(ctx: ClaimContext) -> Iterator[Hit]:
     """
     claim = ctx.claim
     seen: set[str] = set()
-    for role, party in (("billing", claim.billing_provider), ("rendering", claim.rendering_provider),
-                        ("referring", claim.referring_provider)):
+    for role, party in (
+        ("billing", claim.billing_provider),
+        ("rendering", claim.rendering_provider),
+        ("referring", claim.referring_provider),
+    ):
         npi = party.identifier if party is not None else None
         if npi and (party.id_qualifier in (None, "", "XX")) and not npi_is_valid(npi):
             seen.add(npi)

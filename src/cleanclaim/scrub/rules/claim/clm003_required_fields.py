@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="CLM003", name="required-field-missing", category="missing_required_field", severity="error",
-      reference="837P 005010X222A1 required elements (CLM01, NM109, DMG02/03, HI, SV1, DTP*472, CLM05)",
-      fix="Fill in the field from the registration or charge record before submitting.")
+@rule(
+    id="CLM003",
+    name="required-field-missing",
+    category="missing_required_field",
+    severity="error",
+    reference="837P 005010X222A1 required elements (CLM01, NM109, DMG02/03, HI, SV1, DTP*472, CLM05)",
+    fix="Fill in the field from the registration or charge record before submitting.",
+)
 def required_field_missing(ctx: ClaimContext) -> Iterator[Hit]:
     """Claim without a field every payer requires.
 
@@ -55,7 +60,10 @@ def required_field_missing(ctx: ClaimContext) -> Iterator[Hit]:
         yield Hit(f"Missing {name}.", ())
     for lf in ctx.lines:
         if lf.dos is None:
-            yield Hit(f"Line {lf.number} ({lf.procedure}) has no date of service (DTP*472).", (lf.procedure,),
-                      lf.number)
+            yield Hit(
+                f"Line {lf.number} ({lf.procedure}) has no date of service (DTP*472).",
+                (lf.procedure,),
+                lf.number,
+            )
         if lf.line.charge is None or lf.line.charge <= 0:
             yield Hit(f"Line {lf.number} ({lf.procedure}) has no charge.", (lf.procedure,), lf.number)

@@ -11,9 +11,15 @@ from cleanclaim.scrub.registry import Hit, rule
 _REPEAT_OK = frozenset({"76", "77", "91", "59", "XE", "XS", "XP", "XU", "LT", "RT", "50"})
 
 
-@rule(id="CLM004", name="duplicate-service-line", category="duplicate_line", severity="error",
-      reference="CARC 18 (exact duplicate claim/service); NCCI Policy Manual ch. I (units of service)",
-      fix="Bill the service once with the total units, or add the modifier that explains the repeat (76, 91, 59/X).")
+@rule(
+    id="CLM004",
+    name="duplicate-service-line",
+    category="duplicate_line",
+    severity="error",
+    reference="CARC 18 (exact duplicate claim/service); NCCI Policy Manual ch. I (units of service)",
+    fix="Bill the service once with the total units, or add the modifier that explains the repeat "
+    "(76, 91, 59/X).",
+)
 def duplicate_service_line(ctx: ClaimContext) -> Iterator[Hit]:
     """Two lines with the same procedure, modifiers and date of service.
 
@@ -38,5 +44,9 @@ def duplicate_service_line(ctx: ClaimContext) -> Iterator[Hit]:
         key = (lf.procedure, tuple(sorted(lf.modifiers)), lf.dos, lf.line.rendering_npi)
         first = seen.setdefault(key, lf.number)
         if first != lf.number:
-            yield Hit(f"Line {lf.number} repeats line {first}: {lf.procedure} on "
-                      f"{lf.dos.isoformat() if lf.dos else 'the same day'}.", (lf.procedure,), lf.number)
+            yield Hit(
+                f"Line {lf.number} repeats line {first}: {lf.procedure} on "
+                f"{lf.dos.isoformat() if lf.dos else 'the same day'}.",
+                (lf.procedure,),
+                lf.number,
+            )

@@ -9,9 +9,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="CLM005", name="total-charge-mismatch", category="charge_mismatch", severity="error",
-      reference="837P 005010X222A1 CLM02: total claim charge must equal the sum of SV102 line charges",
-      fix="Recompute CLM02 as the sum of the line charges.")
+@rule(
+    id="CLM005",
+    name="total-charge-mismatch",
+    category="charge_mismatch",
+    severity="error",
+    reference="837P 005010X222A1 CLM02: total claim charge must equal the sum of SV102 line charges",
+    fix="Recompute CLM02 as the sum of the line charges.",
+)
 def total_charge_mismatch(ctx: ClaimContext) -> Iterator[Hit]:
     """Claim total (CLM02) not equal to the sum of its line charges (SV102).
 
@@ -36,6 +41,10 @@ def total_charge_mismatch(ctx: ClaimContext) -> Iterator[Hit]:
     lines_sum = sum((lf.line.charge or Decimal(0) for lf in ctx.lines), Decimal(0))
     total = ctx.claim.total_charge or Decimal(0)
     if lines_sum != total:
-        yield Hit(f"Claim total {total:.2f} differs from the sum of the lines {lines_sum:.2f} "
-                  f"(by {total - lines_sum:+.2f}).", (), None,
-                  fix=f"Set the claim total (CLM02) to {lines_sum:.2f}, or correct the line charges.")
+        yield Hit(
+            f"Claim total {total:.2f} differs from the sum of the lines {lines_sum:.2f} "
+            f"(by {total - lines_sum:+.2f}).",
+            (),
+            None,
+            fix=f"Set the claim total (CLM02) to {lines_sum:.2f}, or correct the line charges.",
+        )

@@ -30,9 +30,15 @@ def _problems(procedure: str, mods: tuple[str, ...], is_em: bool) -> list[str]:
     return out
 
 
-@rule(id="CLM007", name="modifier-contradiction", category="modifier", severity="error",
-      reference="NCCI Policy Manual ch. I.E (modifiers 25, 59, X{EPSU}); CMS bilateral indicator rules (50, LT, RT)",
-      fix="Keep the one modifier that describes the service; put 25 on the E/M line and 59/X on the procedure.")
+@rule(
+    id="CLM007",
+    name="modifier-contradiction",
+    category="modifier",
+    severity="error",
+    reference="NCCI Policy Manual ch. I.E (modifiers 25, 59, X{EPSU}); "
+    "CMS bilateral indicator rules (50, LT, RT)",
+    fix="Keep the one modifier that describes the service; put 25 on the E/M line and 59/X on the procedure.",
+)
 def modifier_contradiction(ctx: ClaimContext) -> Iterator[Hit]:
     """Modifiers on one line that contradict each other or the kind of code they are on.
 
@@ -55,5 +61,8 @@ def modifier_contradiction(ctx: ClaimContext) -> Iterator[Hit]:
         if not lf.modifiers:
             continue
         for problem in _problems(lf.procedure, lf.modifiers, ctx.is_em(lf.procedure)):
-            yield Hit(f"Line {lf.number} ({lf.procedure} {'-'.join(lf.modifiers)}): {problem}.",
-                      (lf.procedure, *lf.modifiers), lf.number)
+            yield Hit(
+                f"Line {lf.number} ({lf.procedure} {'-'.join(lf.modifiers)}): {problem}.",
+                (lf.procedure, *lf.modifiers),
+                lf.number,
+            )

@@ -9,9 +9,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="CLM008", name="procedure-not-a-code", category="invalid_code", severity="error",
-      reference="837P SV101-2 (HC qualifier: CPT 5 characters, HCPCS Level II letter + 4 digits)",
-      fix="Use the 5-character CPT or HCPCS Level II code from the charge master.")
+@rule(
+    id="CLM008",
+    name="procedure-not-a-code",
+    category="invalid_code",
+    severity="error",
+    reference="837P SV101-2 (HC qualifier: CPT 5 characters, HCPCS Level II letter + 4 digits)",
+    fix="Use the 5-character CPT or HCPCS Level II code from the charge master.",
+)
 def procedure_not_a_code(ctx: ClaimContext) -> Iterator[Hit]:
     """Procedure code that is neither CPT-shaped nor HCPCS Level II-shaped.
 

@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD002", name="header-code-billed", category="non_billable_code", severity="error",
-      reference="ICD-10-CM Official Guidelines I.B.2 (level of detail in coding)",
-      fix="Code to the highest level of detail: choose one of the header's complete child codes.")
+@rule(
+    id="ICD002",
+    name="header-code-billed",
+    category="non_billable_code",
+    severity="error",
+    reference="ICD-10-CM Official Guidelines I.B.2 (level of detail in coding)",
+    fix="Code to the highest level of detail: choose one of the header's complete child codes.",
+)
 def header_code_billed(ctx: ClaimContext) -> Iterator[Hit]:
     """Category or subcategory header on the claim instead of a complete (billable) code.
 
@@ -33,5 +38,8 @@ def header_code_billed(ctx: ClaimContext) -> Iterator[Hit]:
         if f.valid and f.header and not f.billable:
             kids = [cs.dotted(c) or c for c in (cs.children(d.code) or [])][:6]
             choose = f" choose one of {', '.join(kids)}" if kids else ""
-            yield Hit(f"{f.dotted} is a category header, not a complete code.", (f.dotted,),
-                      fix=f"Code to the highest level of detail:{choose}." if choose else None)
+            yield Hit(
+                f"{f.dotted} is a category header, not a complete code.",
+                (f.dotted,),
+                fix=f"Code to the highest level of detail:{choose}." if choose else None,
+            )

@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD004", name="code-not-valid-on-date-of-service", category="code_not_valid_on_dos",
-      severity="error", reference="HIPAA code-set rule (45 CFR 162.1002): the code set in force on the date of service",
-      fix="Use the code that was valid on the date of service (codes change every 1 October and 1 April).")
+@rule(
+    id="ICD004",
+    name="code-not-valid-on-date-of-service",
+    category="code_not_valid_on_dos",
+    severity="error",
+    reference="HIPAA code-set rule (45 CFR 162.1002): the code set in force on the date of service",
+    fix="Use the code that was valid on the date of service (codes change every 1 October and 1 April).",
+)
 def code_not_valid_on_dos(ctx: ClaimContext) -> Iterator[Hit]:
     """Diagnosis that exists in some ICD-10-CM release, but not in the one in force on the date of service.
 
@@ -32,5 +37,6 @@ def code_not_valid_on_dos(ctx: ClaimContext) -> Iterator[Hit]:
     for d in ctx.dx:
         f = d.f
         if f.exists and not f.valid and not f.missing_seventh:
-            yield Hit(f"{f.dotted} is not in the ICD-10-CM code set in force on {ctx.on.isoformat()}.",
-                      (f.dotted,))
+            yield Hit(
+                f"{f.dotted} is not in the ICD-10-CM code set in force on {ctx.on.isoformat()}.", (f.dotted,)
+            )

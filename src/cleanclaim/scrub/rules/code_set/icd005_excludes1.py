@@ -8,10 +8,15 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD005", name="excludes1-pair", category="excludes1_conflict", severity="error",
-      reference="ICD-10-CM Official Guidelines I.A.12.a (Excludes1)",
-      fix="Keep the code that describes the condition; drop the excluded one. Excludes1 allows both only "
-          "when the two conditions are unrelated, and the note must say so.")
+@rule(
+    id="ICD005",
+    name="excludes1-pair",
+    category="excludes1_conflict",
+    severity="error",
+    reference="ICD-10-CM Official Guidelines I.A.12.a (Excludes1)",
+    fix="Keep the code that describes the condition; drop the excluded one. Excludes1 allows both only "
+    "when the two conditions are unrelated, and the note must say so.",
+)
 def excludes1_pair(ctx: ClaimContext) -> Iterator[Hit]:
     """Two diagnoses on one claim that an Excludes1 note (inherited from the category) forbids together.
 
@@ -30,7 +35,7 @@ def excludes1_pair(ctx: ClaimContext) -> Iterator[Hit]:
     """
     dx = [d for d in ctx.dx if d.f.exists]
     for i, a in enumerate(dx):
-        for b in dx[i + 1:]:
+        for b in dx[i + 1 :]:
             if a.code == b.code:
                 continue
             hit = ctx.codes.excludes1(a.code, b.code)
@@ -38,5 +43,7 @@ def excludes1_pair(ctx: ClaimContext) -> Iterator[Hit]:
                 owner = getattr(hit, "owner", "") or ""
                 note = getattr(hit, "note", "") or ""
                 where = f" (Excludes1 at {ctx.codes.cs.dotted(owner) or owner}: {note})" if owner else ""
-                yield Hit(f"{a.f.dotted} and {b.f.dotted} are never coded together{where}.",
-                          (a.f.dotted, b.f.dotted))
+                yield Hit(
+                    f"{a.f.dotted} and {b.f.dotted} are never coded together{where}.",
+                    (a.f.dotted, b.f.dotted),
+                )

@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD007", name="external-cause-first-listed", category="external_cause_primary", severity="error",
-      reference="ICD-10-CM Official Guidelines I.C.20 (external cause codes are never first-listed)",
-      fix="List the injury or condition first; keep the external-cause code as a secondary diagnosis.")
+@rule(
+    id="ICD007",
+    name="external-cause-first-listed",
+    category="external_cause_primary",
+    severity="error",
+    reference="ICD-10-CM Official Guidelines I.C.20 (external cause codes are never first-listed)",
+    fix="List the injury or condition first; keep the external-cause code as a secondary diagnosis.",
+)
 def external_cause_first_listed(ctx: ClaimContext) -> Iterator[Hit]:
     """External-cause code (V00-Y99) as the first-listed diagnosis.
 
@@ -29,5 +34,7 @@ def external_cause_first_listed(ctx: ClaimContext) -> Iterator[Hit]:
     """
     first = ctx.first
     if first is not None and first.f.exists and first.f.external_cause:
-        yield Hit(f"{first.f.dotted} is an external-cause code and cannot be the first-listed diagnosis.",
-                  (first.f.dotted,))
+        yield Hit(
+            f"{first.f.dotted} is an external-cause code and cannot be the first-listed diagnosis.",
+            (first.f.dotted,),
+        )

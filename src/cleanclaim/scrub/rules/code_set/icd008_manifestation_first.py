@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD008", name="manifestation-first-listed", category="manifestation_primary", severity="error",
-      reference="ICD-10-CM Official Guidelines I.A.13 (etiology/manifestation convention, 'code first')",
-      fix="List the underlying condition first, then the manifestation code.")
+@rule(
+    id="ICD008",
+    name="manifestation-first-listed",
+    category="manifestation_primary",
+    severity="error",
+    reference="ICD-10-CM Official Guidelines I.A.13 (etiology/manifestation convention, 'code first')",
+    fix="List the underlying condition first, then the manifestation code.",
+)
 def manifestation_first_listed(ctx: ClaimContext) -> Iterator[Hit]:
     """Manifestation code ("in diseases classified elsewhere", MCE manifestation list) listed first.
 
@@ -29,5 +34,7 @@ def manifestation_first_listed(ctx: ClaimContext) -> Iterator[Hit]:
     """
     first = ctx.first
     if first is not None and first.f.exists and first.f.manifestation:
-        yield Hit(f"{first.f.dotted} is a manifestation code and cannot be the first-listed diagnosis.",
-                  (first.f.dotted,))
+        yield Hit(
+            f"{first.f.dotted} is a manifestation code and cannot be the first-listed diagnosis.",
+            (first.f.dotted,),
+        )

@@ -9,9 +9,15 @@ from cleanclaim.scrub.registry import Hit, rule
 from cleanclaim.scrub.tables import matches_any
 
 
-@rule(id="ICD009", name="symptom-before-systemic-cause", category="sequencing", severity="warning",
-      reference="ICD-10-CM Official Guidelines I.B.5 and IV.D (first-listed: the condition chiefly responsible)",
-      fix="Sequence the systemic condition first; keep the symptom code only if the payer requires it.")
+@rule(
+    id="ICD009",
+    name="symptom-before-systemic-cause",
+    category="sequencing",
+    severity="warning",
+    reference="ICD-10-CM Official Guidelines I.B.5 and IV.D "
+    "(first-listed: the condition chiefly responsible)",
+    fix="Sequence the systemic condition first; keep the symptom code only if the payer requires it.",
+)
 def symptom_before_systemic_cause(ctx: ClaimContext) -> Iterator[Hit]:
     """Symptom code listed before a systemic condition that explains it.
 
@@ -34,8 +40,11 @@ def symptom_before_systemic_cause(ctx: ClaimContext) -> Iterator[Hit]:
         for link in links.get(d.code, ()):
             if link.kind != "systemic":
                 continue
-            for later in ctx.dx[i + 1:]:
+            for later in ctx.dx[i + 1 :]:
                 if matches_any(later.code, (link.pattern,)):
-                    yield Hit(f"{d.f.dotted} (a symptom) is listed before {later.f.dotted}, the systemic "
-                              f"condition that causes it.", (d.f.dotted, later.f.dotted))
+                    yield Hit(
+                        f"{d.f.dotted} (a symptom) is listed before {later.f.dotted}, the systemic "
+                        f"condition that causes it.",
+                        (d.f.dotted, later.f.dotted),
+                    )
                     return

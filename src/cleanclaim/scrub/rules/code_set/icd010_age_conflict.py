@@ -8,9 +8,14 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="ICD010", name="diagnosis-age-conflict", category="age_conflict", severity="error",
-      reference="CMS Medicare Code Editor (MCE) age edits: newborn, pediatric, maternity, adult",
-      fix="Check the patient's date of birth and the code; use the code for the patient's age group.")
+@rule(
+    id="ICD010",
+    name="diagnosis-age-conflict",
+    category="age_conflict",
+    severity="error",
+    reference="CMS Medicare Code Editor (MCE) age edits: newborn, pediatric, maternity, adult",
+    fix="Check the patient's date of birth and the code; use the code for the patient's age group.",
+)
 def diagnosis_age_conflict(ctx: ClaimContext) -> Iterator[Hit]:
     """Diagnosis inconsistent with the patient's age at the date of service (MCE age attributes).
 

@@ -10,10 +10,15 @@ from cleanclaim.scrub.registry import Hit, rule
 _WORD = {"M": "male", "F": "female"}
 
 
-@rule(id="ICD011", name="diagnosis-sex-conflict", category="sex_conflict", severity="warning",
-      reference="MCE sex edits (CMS removed them from the MCE in FY2025; many payers still apply them)",
-      fix="Check the patient's sex on the claim and the code; correct whichever is wrong.",
-      config_keys=("sex-edits",))
+@rule(
+    id="ICD011",
+    name="diagnosis-sex-conflict",
+    category="sex_conflict",
+    severity="warning",
+    reference="MCE sex edits (CMS removed them from the MCE in FY2025; many payers still apply them)",
+    fix="Check the patient's sex on the claim and the code; correct whichever is wrong.",
+    config_keys=("sex-edits",),
+)
 def diagnosis_sex_conflict(ctx: ClaimContext) -> Iterator[Hit]:
     """Diagnosis that the MCE attributes to one sex, on a claim for a patient of the other.
 
@@ -38,5 +43,7 @@ def diagnosis_sex_conflict(ctx: ClaimContext) -> Iterator[Hit]:
     for d in ctx.dx:
         want = (d.f.sex or "").upper()[:1]
         if want in _WORD and want != ctx.sex:
-            yield Hit(f"{d.f.dotted} is a {_WORD[want]}-only diagnosis; the patient is {_WORD[ctx.sex]}.",
-                      (d.f.dotted,))
+            yield Hit(
+                f"{d.f.dotted} is a {_WORD[want]}-only diagnosis; the patient is {_WORD[ctx.sex]}.",
+                (d.f.dotted,),
+            )

@@ -9,10 +9,16 @@ from cleanclaim.scrub.registry import Hit, rule
 from cleanclaim.scrub.rules.documentation._note import more_specific_documented, note_codes
 
 
-@rule(id="DOC001", name="more-specific-code-documented", category="more_specific_code_documented",
-      severity="warning", needs_notes=True,
-      reference="ICD-10-CM Official Guidelines I.B.2, I.B.5 and IV.B (code to the highest specificity documented)",
-      fix="Bill the more specific code the note documents (and drop the symptom it explains).")
+@rule(
+    id="DOC001",
+    name="more-specific-code-documented",
+    category="more_specific_code_documented",
+    severity="warning",
+    needs_notes=True,
+    reference="ICD-10-CM Official Guidelines I.B.2, I.B.5 and IV.B "
+    "(code to the highest specificity documented)",
+    fix="Bill the more specific code the note documents (and drop the symptom it explains).",
+)
 def more_specific_code_documented(ctx: ClaimContext) -> Iterator[Hit]:
     """Claim bills a symptom or unspecified code while the note documents a more specific diagnosis.
 
@@ -45,5 +51,8 @@ def more_specific_code_documented(ctx: ClaimContext) -> Iterator[Hit]:
         better = more_specific_documented(ctx, d, documented)
         if better:
             shown = cs.dotted(better) or better
-            yield Hit(f"The note documents {shown}, more specific than the billed {d.f.dotted}.",
-                      (d.f.dotted, shown), fix=f"Bill {shown} in place of {d.f.dotted}.")
+            yield Hit(
+                f"The note documents {shown}, more specific than the billed {d.f.dotted}.",
+                (d.f.dotted, shown),
+                fix=f"Bill {shown} in place of {d.f.dotted}.",
+            )

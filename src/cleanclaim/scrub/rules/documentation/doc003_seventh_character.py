@@ -9,13 +9,20 @@ from cleanclaim.scrub.registry import Hit, rule
 from cleanclaim.scrub.rules.documentation._note import fact
 
 _CHAR = {"initial": "A", "subsequent": "D", "sequela": "S"}
+_A = {"initial": "an initial", "subsequent": "a subsequent", "sequela": "a sequela"}
 
 
-@rule(id="DOC003", name="seventh-character-contradicts-note", category="seventh_character_mismatch",
-      severity="warning", needs_notes=True,
-      reference="ICD-10-CM Official Guidelines I.C.19.a (7th characters: active treatment vs healing phase vs sequela)",
-      fix="Use the 7th character for the encounter the note describes (A active treatment, D healing/recovery, "
-          "S sequela).")
+@rule(
+    id="DOC003",
+    name="seventh-character-contradicts-note",
+    category="seventh_character_mismatch",
+    severity="warning",
+    needs_notes=True,
+    reference="ICD-10-CM Official Guidelines I.C.19.a "
+    "(7th characters: active treatment vs healing phase vs sequela)",
+    fix="Use the 7th character for the encounter the note describes (A active treatment, D healing/recovery, "
+    "S sequela).",
+)
 def seventh_character_contradicts_note(ctx: ClaimContext) -> Iterator[Hit]:
     """Injury code whose 7th character says one encounter phase while the note describes another.
 
@@ -49,5 +56,8 @@ def seventh_character_contradicts_note(ctx: ClaimContext) -> Iterator[Hit]:
         if billed and billed != phase:
             want = d.code[:6] + _CHAR[phase]
             shown = ctx.codes.cs.dotted(want) or want
-            yield Hit(f"{d.f.dotted} states a {billed} encounter; the note describes a {phase} encounter.",
-                      (d.f.dotted,), fix=f"Bill {shown} if the documentation stands.")
+            yield Hit(
+                f"{d.f.dotted} states {_A[billed]} encounter; the note describes {_A[phase]} encounter.",
+                (d.f.dotted,),
+                fix=f"Bill {shown} if the documentation stands.",
+            )

@@ -9,17 +9,23 @@ from cleanclaim.scrub.registry import Hit, rule
 from cleanclaim.scrub.rules.documentation._note import fact
 
 _WHAT = {
-    "radicular_signs": "objective radicular findings (dermatomal sensory loss, myotomal weakness, reflex change, "
-                       "positive Spurling test)",
+    "radicular_signs": "objective radicular findings (dermatomal sensory loss, myotomal weakness, "
+    "reflex change, "
+    "positive Spurling test)",
     "neuro_exam": "a neurologic examination",
     "imaging_findings": "imaging findings",
 }
 
 
-@rule(id="DOC004", name="policy-documentation-missing", category="documentation_gap", severity="warning",
-      needs_notes=True,
-      reference="Payer / LCD documentation requirements in scrub/data/policies (requires: ...)",
-      fix="Add the missing documentation to the note (if it was done), or hold the claim until it is.")
+@rule(
+    id="DOC004",
+    name="policy-documentation-missing",
+    category="documentation_gap",
+    severity="warning",
+    needs_notes=True,
+    reference="Payer / LCD documentation requirements in scrub/data/policies (requires: ...)",
+    fix="Add the missing documentation to the note (if it was done), or hold the claim until it is.",
+)
 def policy_documentation_missing(ctx: ClaimContext) -> Iterator[Hit]:
     """Note lacks what the applicable policy requires for the billed procedure.
 
@@ -66,9 +72,15 @@ def policy_documentation_missing(ctx: ClaimContext) -> Iterator[Hit]:
                 if have is None or have < need:
                     got = "none documented" if not have else f"{have} weeks documented"
                     span = "documented" if want is True else f"at least {want} weeks of"
-                    yield Hit(f"{policy.reference} requires {span} {label} before {lf.procedure}; {got}.",
-                              (lf.procedure,), lf.number)
+                    yield Hit(
+                        f"{policy.reference} requires {span} {label} before {lf.procedure}; {got}.",
+                        (lf.procedure,),
+                        lf.number,
+                    )
             elif want and not have:
                 what = _WHAT.get(key, key.replace("_", " "))
-                yield Hit(f"{policy.reference} requires {what} for {lf.procedure}; the note has none.",
-                          (lf.procedure,), lf.number)
+                yield Hit(
+                    f"{policy.reference} requires {what} for {lf.procedure}; the note has none.",
+                    (lf.procedure,),
+                    lf.number,
+                )

@@ -8,14 +8,22 @@ from datetime import date
 from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
-_MAI = {"1": "line edit", "2": "date-of-service edit, policy: not appealable",
-        "3": "date-of-service edit, clinical: payable on appeal with documentation"}
+_MAI = {
+    "1": "line edit",
+    "2": "date-of-service edit, policy: not appealable",
+    "3": "date-of-service edit, clinical: payable on appeal with documentation",
+}
 
 
-@rule(id="MUE001", name="mue-units-exceeded", category="mue_units", severity="error",
-      reference="CMS NCCI Medically Unlikely Edits (practitioner), MUE adjudication indicator (MAI); "
-                "curated subset in scrub/data/mue.tsv",
-      fix="Bill the units actually documented; bilateral services take modifier 50 with 1 unit.")
+@rule(
+    id="MUE001",
+    name="mue-units-exceeded",
+    category="mue_units",
+    severity="error",
+    reference="CMS NCCI Medically Unlikely Edits (practitioner), MUE adjudication indicator (MAI); "
+    "curated subset in scrub/data/mue.tsv",
+    fix="Bill the units actually documented; bilateral services take modifier 50 with 1 unit.",
+)
 def mue_units_exceeded(ctx: ClaimContext) -> Iterator[Hit]:
     """Units of service above the MUE: per line (MAI 1) or per day summed across lines (MAI 2/3).
 
@@ -40,8 +48,12 @@ def mue_units_exceeded(ctx: ClaimContext) -> Iterator[Hit]:
             continue
         if edit.mai == "1":
             if lf.units > edit.units:
-                yield Hit(f"{lf.procedure} line {lf.number}: {lf.units:g} units, MUE is {edit.units} "
-                          f"(MAI 1, {_MAI['1']}).", (lf.procedure,), lf.number)
+                yield Hit(
+                    f"{lf.procedure} line {lf.number}: {lf.units:g} units, MUE is {edit.units} "
+                    f"(MAI 1, {_MAI['1']}).",
+                    (lf.procedure,),
+                    lf.number,
+                )
         else:
             key = (lf.procedure, lf.dos)
             units, first = per_day.get(key, (0.0, lf.number))
@@ -50,5 +62,9 @@ def mue_units_exceeded(ctx: ClaimContext) -> Iterator[Hit]:
         edit = mue[code]
         if units > edit.units:
             day = dos.isoformat() if dos else "the date of service"
-            yield Hit(f"{code}: {units:g} units on {day}, MUE is {edit.units} (MAI {edit.mai}, "
-                      f"{_MAI.get(edit.mai, 'date-of-service edit')}).", (code,), line)
+            yield Hit(
+                f"{code}: {units:g} units on {day}, MUE is {edit.units} (MAI {edit.mai}, "
+                f"{_MAI.get(edit.mai, 'date-of-service edit')}).",
+                (code,),
+                line,
+            )

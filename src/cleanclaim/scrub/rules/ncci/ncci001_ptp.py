@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cleanclaim.codes.modifiers import ncci_modifiers
 from cleanclaim.scrub.context import ClaimContext, LineFact
 from cleanclaim.scrub.registry import Hit, rule
 
-# NCCI-associated modifiers that may bypass an indicator-1 edit (NCCI Policy Manual ch. I.E).
-_ANATOMIC = frozenset({"E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9",
-                       "LC", "LD", "LM", "RC", "RI", "LT", "RT", "TA", "T1", "T2", "T3", "T4", "T5", "T6",
-                       "T7", "T8", "T9"})
-_PROCEDURE_BYPASS = frozenset({"59", "XE", "XS", "XP", "XU", "24", "27", "58", "78", "79", "91"}) | _ANATOMIC
+# NCCI-associated modifiers (NCCI Policy Manual ch. I.E): 25/57 bypass only an E/M column-2 code,
+# the others (59, X{EPSU}, anatomic, 24/27/58/78/79/91) only a non-E/M one.
 _EM_BYPASS = frozenset({"25", "57"})
+_PROCEDURE_BYPASS = frozenset(ncci_modifiers()) - _EM_BYPASS
 
 
 def _bypassed(ctx: ClaimContext, col1: LineFact, col2: LineFact) -> bool:
     if ctx.is_em(col2.procedure):
         return bool(_EM_BYPASS.intersection(col2.modifiers))
-    return bool(_PROCEDURE_BYPASS.intersection(col1.modifiers) or _PROCEDURE_BYPASS.intersection(col2.modifiers))
+    return bool(
+        _PROCEDURE_BYPASS.intersection(col1.modifiers) or _PROCEDURE_BYPASS.intersection(col2.modifiers)
+    )
 
 
-@rule(id="NCCI001", name="ncci-ptp-pair", category="ncci_ptp", severity="error",
-      reference="NCCI procedure-to-procedure (PTP) edits, practitioner; curated subset in scrub/data/ncci_ptp.tsv",
-      fix="Drop the column-2 code, or, when the service really was separate (other site, session or "
-          "encounter), document it and add the modifier the edit allows (25 on an E/M, 59/X{EPSU} otherwise).")
+@rule(
+    id="NCCI001",
+    name="ncci-ptp-pair",
+    category="ncci_ptp",
+    severity="error",
+    reference="NCCI procedure-to-procedure (PTP) edits, practitioner; "
+    "curated subset in scrub/data/ncci_ptp.tsv",
+    fix="Drop the column-2 code, or, when the service really was separate (other site, session or "
+    "encounter), document it and add the modifier the edit allows (25 on an E/M, 59/X{EPSU} otherwise).",
+)
 def ncci_ptp_pair(ctx: ClaimContext) -> Iterator[Hit]:
     """Two procedures on the same date that an NCCI PTP edit pairs, without an allowed modifier.
 
@@ -59,17 +66,29 @@ def ncci_ptp_pair(ctx: ClaimContext) -> Iterator[Hit]:
                 continue
             on = a.dos or ctx.on
             for edit in edits:
+                caveat = (
+                    ""
+                    if edit.confidence == "high"
+                    else f" [curated edit, confidence {edit.confidence}: verify]"
+                )
                 if not edit.in_force(on) or edit.modifier_indicator == "9":
                     continue
                 if edit.modifier_indicator == "0":
-                    yield Hit(f"{b.procedure} (line {b.number}) is bundled into {a.procedure} (line {a.number}) "
-                              f"and never paid with it (NCCI modifier indicator 0; {edit.rationale}).",
-                              (a.procedure, b.procedure), b.number,
-                              fix=f"Remove {b.procedure}; no modifier bypasses this edit.")
+                    yield Hit(
+                        f"{b.procedure} (line {b.number}) is bundled into {a.procedure} (line {a.number}) "
+                        f"and never paid with it (NCCI modifier indicator 0; {edit.rationale}){caveat}.",
+                        (a.procedure, b.procedure),
+                        b.number,
+                        fix=f"Remove {b.procedure}; no modifier bypasses this edit.",
+                    )
                 elif not _bypassed(ctx, a, b):
                     need = "25 on the E/M line" if ctx.is_em(b.procedure) else "59 or X{EPSU}"
-                    yield Hit(f"{b.procedure} (line {b.number}) is bundled into {a.procedure} (line {a.number}) "
-                              f"unless a modifier shows a separate service (NCCI modifier indicator 1; "
-                              f"{edit.rationale}).", (a.procedure, b.procedure), b.number,
-                              fix=f"Remove {b.procedure}, or document a separate service and append {need}.")
+                    yield Hit(
+                        f"{b.procedure} (line {b.number}) is bundled into {a.procedure} (line {a.number}) "
+                        f"unless a modifier shows a separate service (NCCI modifier indicator 1; "
+                        f"{edit.rationale}){caveat}.",
+                        (a.procedure, b.procedure),
+                        b.number,
+                        fix=f"Remove {b.procedure}, or document a separate service and append {need}.",
+                    )
                 break

@@ -9,10 +9,15 @@ from cleanclaim.scrub.registry import Hit, rule
 from cleanclaim.scrub.tables import matches_any
 
 
-@rule(id="MN001", name="diagnosis-does-not-support-procedure", category="medical_necessity", severity="error",
-      reference="Payer medical-necessity policy (Medicare LCDs and billing articles) in scrub/data/policies",
-      fix="Point the line at the documented diagnosis the policy covers; if none is documented the service "
-          "is not covered (for Medicare, obtain an ABN before the service).")
+@rule(
+    id="MN001",
+    name="diagnosis-does-not-support-procedure",
+    category="medical_necessity",
+    severity="error",
+    reference="Payer medical-necessity policy (Medicare LCDs and billing articles) in scrub/data/policies",
+    fix="Point the line at the documented diagnosis the policy covers; if none is documented the service "
+    "is not covered (for Medicare, obtain an ABN before the service).",
+)
 def diagnosis_does_not_support_procedure(ctx: ClaimContext) -> Iterator[Hit]:
     """Procedure billed under a payer policy with no covered diagnosis among the line's pointers.
 
@@ -50,5 +55,8 @@ def diagnosis_does_not_support_procedure(ctx: ClaimContext) -> Iterator[Hit]:
                 why = f"{shown} alone does not support {lf.procedure}"
             else:
                 why = f"none of the diagnoses it points at ({shown}) is covered for {lf.procedure}"
-            yield Hit(f"Line {lf.number}: {why} under {policy.reference} ({policy.title}).",
-                      (lf.procedure, *(d.f.dotted for d in dx)), lf.number)
+            yield Hit(
+                f"Line {lf.number}: {why} under {policy.reference} ({policy.title}).",
+                (lf.procedure, *(d.f.dotted for d in dx)),
+                lf.number,
+            )

@@ -8,10 +8,15 @@ from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
 
-@rule(id="MN002", name="procedure-not-covered-by-policy", category="medical_necessity", severity="error",
-      reference="Payer medical-necessity policy (Medicare LCDs and billing articles) in scrub/data/policies",
-      fix="Bill the covered form of the service (e.g. the image-guided code) or do not bill it; for "
-          "Medicare obtain an ABN before a non-covered service.")
+@rule(
+    id="MN002",
+    name="procedure-not-covered-by-policy",
+    category="medical_necessity",
+    severity="error",
+    reference="Payer medical-necessity policy (Medicare LCDs and billing articles) in scrub/data/policies",
+    fix="Bill the covered form of the service (e.g. the image-guided code) or do not bill it; for "
+    "Medicare obtain an ABN before a non-covered service.",
+)
 def procedure_not_covered_by_policy(ctx: ClaimContext) -> Iterator[Hit]:
     """Procedure the applicable policy names as not covered, whatever the diagnosis.
 
@@ -39,5 +44,8 @@ def procedure_not_covered_by_policy(ctx: ClaimContext) -> Iterator[Hit]:
         for lf in ctx.lines:
             why = policy.not_covered_procedures.get(lf.procedure)
             if why:
-                yield Hit(f"Line {lf.number}: {lf.procedure} is not covered under {policy.reference}: {why}.",
-                          (lf.procedure,), lf.number)
+                yield Hit(
+                    f"Line {lf.number}: {lf.procedure} is not covered under {policy.reference}: {why}.",
+                    (lf.procedure,),
+                    lf.number,
+                )
