@@ -55,6 +55,8 @@ def synthetic_notes(n: int, seed: int = 7) -> list[str]:
                 "Tried ibuprofen and heat with partial relief. Denies fever, weight loss or trauma "
                 "other than "
                 "noted. No bowel or bladder symptoms.\nPMH: hypertension, hyperlipidemia.\n"
+                "Social history: office worker, never smoker, walks daily.\nROS: negative for fever, chills, "
+                "night sweats, dysphagia, visual change or gait change.\n"
                 f"{rnd.choice(EXAMS).format(side=side)}\n{rnd.choice(IMAGING)}\n"
                 f"Assessment: {rnd.choice(ASSESS).format(side=side)}\n{rnd.choice(PLANS)}\n")
         out.append(text)

@@ -31,6 +31,8 @@ def test_deterministic_and_varied():
     for code in ("M542", "M5412", "M47812", "M50121", "S134XXA", "S161XXA"):
         assert dx[code] > 0, code
     assert len({c.claim_id for c in a}) == 300
+    assert any(c.referring_provider for c in a) and any(c.prior_authorization for c in a)
+    assert any(c.patient is not c.subscriber for c in a) and any(c.accident_related for c in a)
 
 
 def test_claims_are_internally_consistent():

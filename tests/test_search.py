@@ -159,6 +159,15 @@ def test_a_spinal_level_also_matches_its_region(index: SearchIndex, query: str, 
     assert top(index, query) == [code]
 
 
+def test_a_named_cause_is_coded_instead_of_the_symptom(index: SearchIndex) -> None:
+    assert top(index, "neck pain from meningitis") == ["G03.9"]
+    assert top(index, "neck pain due to whiplash") == ["S13.4XXA"]
+    # an external cause is never promoted over the injury it explains
+    assert top(index, "whiplash injury after car accident") == ["S13.4XXA"]
+    # only an exact domain term counts as a named cause
+    assert top(index, "neck pain from sleeping wrong") == ["M54.2"]
+
+
 def test_billable_codes_preferred_over_headers(index: SearchIndex) -> None:
     hits = index.search("radiculopathy", 6)
     assert hits[0].billable

@@ -36,7 +36,9 @@ TOP1 = [
     ("osteomyelitis cervical spine", "M46.22"), ("meningitis", "G03.9"),
     ("central cord syndrome", "S14.129A"), ("swollen glands in neck", "R59.0"),
     ("whiplash subsequent encounter", "S13.4XXD"), ("whiplash sequela", "S13.4XXS"),
-    ("Cervicalgia", "M54.2"), ("m54.2", "M54.2"),
+    ("Cervicalgia", "M54.2"), ("m54.2", "M54.2"), ("c5 c6 subluxation", "S13.160A"),
+    ("neck pain from meningitis", "G03.9"), ("jefferson fracture", "S12.01XA"),
+    ("herniated disc L4-L5", "M51.26"), ("fall from ladder", "W11.XXXA"),
 ]
 
 

@@ -147,11 +147,15 @@ def generate_claims(n: int, seed: int = 0) -> list[Claim]:
             subscriber.relationship = "18"
             patient = subscriber
         total = sum((ln.charge for ln in lines), Decimal("0"))
+        # Imaging and injections are usually ordered by another clinician.
+        referred = sc.prior_auth or sc.name.endswith("MRI")
+        referring = rng.choice(clinicians) if referred and rng.random() < 0.7 else None
         claim = Claim(
             claim_id=f"NP{seed:03d}{i + 1:07d}", total_charge=total, place_of_service=pos_code,
             frequency_code="1", patient=patient, subscriber=subscriber,
             payer=Party(payer_name, payer_id, "PI"), claim_filing_indicator=filing,
             billing_provider=rng.choice(practices), rendering_provider=rng.choice(clinicians),
+            referring_provider=referring,
             diagnoses=diagnoses, lines=lines,
             prior_authorization=f"PA{rng.randrange(10**7):07d}" if sc.prior_auth else None,
             onset_date=dos - timedelta(days=rng.randrange(7, 120)),

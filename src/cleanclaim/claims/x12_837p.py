@@ -219,7 +219,6 @@ class Reader837P:
         self.claim: Claim | None = None
         self.claim_scope: _Scope | None = None
         self.claim_failed: _ClaimFailed | None = None
-        self.claim_problems: list[str] = []
         self.claim_dos: tuple[date, date | None] | None = None
         self.line: ServiceLine | None = None
         self.lx_number: int | None = None

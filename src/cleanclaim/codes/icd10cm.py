@@ -275,9 +275,11 @@ class CodeSet:
     def ancestors(self, code: str) -> list[str]:
         """Parent, grandparent ... up to the block and chapter (names as stored)."""
         out: list[str] = []
+        seen = {normalize_code(code) or code}
         cur = self.parent(code)
-        while cur:
+        while cur and cur not in seen:  # guard: the tabular is a tree, a cycle would be a data bug
             out.append(cur)
+            seen.add(cur)
             row = self._row(cur)
             cur = row.parent if row else None
         return out

@@ -145,7 +145,8 @@ def _fingerprint(sources: list[tuple[Path, str]]) -> str:
     return h.hexdigest()[:16]
 
 
-def _cache_folder() -> Path:
+def cache_folder() -> Path:
+    """cleanclaim.codes.cache.cache_dir(); the same rule spelled out if that module is absent."""
     try:
         from cleanclaim.codes.cache import cache_dir
 
@@ -183,7 +184,7 @@ def index_terms(folder: Path | None = None) -> tuple[IndexTerm, ...]:
     folder = folder or xml_dir()
     if folder is None or not _sources(folder):
         return ()
-    target = _cache_folder() / f"index-xml-{_fingerprint(_sources(folder))}.pickle"
+    target = cache_folder() / f"index-xml-{_fingerprint(_sources(folder))}.pickle"
     try:
         with target.open("rb") as fh:
             return tuple(pickle.load(fh))

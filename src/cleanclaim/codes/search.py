@@ -3,7 +3,8 @@
 Three kinds of text are searched, in order of trust:
 
 1. the curated domain index (`data/domain_index.tsv`): lay terms and Index main terms for the neck
-   and cervical spine. Scored exact > all words of the term present > query inside the term > partial;
+   and cervical spine. An exact term scores 1.0, the same words in another order just below; other
+   terms by how much of the query they explain and how much of the term the query names;
 2. the ICD-10-CM tabular: every code's description and inclusion terms, and the CMS External Cause
    Index and Neoplasm Table rows (`index_xml`). Scored by weighted word overlap;
 3. a query that is itself a code returns that code (and its children) first.
@@ -83,7 +84,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "tos": ("thoracic", "outlet", "syndrome"),
     "tb": ("tuberculosis",),
     "fx": ("fracture",),
-    "ddx": (),
 }
 
 # Lay words and inflections folded into the word the Index and tabular use (both sides).
@@ -134,11 +134,12 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "atlas": ("first",), "axis": ("second",),
 }
 ALT_WEIGHT = 0.85
+CAUSE_SCORE = 0.93  # a documented cause named after "due to" / "from": below exact terms only
 # Words the tabular uses to fill out a description; they say little about the condition.
 FILLER_WORDS = frozenset({"unspecified", "other", "specified", "not", "site", "elsewhere", "classified",
                           "nec", "part", "region"})
 FILLER_WEIGHT = 0.25
-CANDIDATES = 200  # texts scored in full per query, by matched query weight (domain texts always)
+CANDIDATES = 150  # texts scored in full per query, by matched query weight (domain texts always)
 
 # Words that pick the 7th character rather than the condition.
 ENCOUNTER_WORDS = frozenset({"initial", "subsequent", "encounter", "sequela", "nonunion", "malunion",
@@ -164,6 +165,7 @@ _PHRASE_FOLDS = (
 _CAPS_ABBREVIATIONS = {"AS": "ankylosing spondylitis", "RA": "rheumatoid arthritis"}
 _CAPS = re.compile(r"\b(" + "|".join(_CAPS_ABBREVIATIONS) + r")\b")
 _WORD = re.compile(r"[a-z0-9_]+|[,;()\[\]:]")
+_CAUSE = re.compile(r"\b(?:due to|from|caused by|secondary to|because of|after)\b", re.IGNORECASE)
 _LATERAL = re.compile(r"\b(right|left|bilateral)\b")
 _CODE_SHAPE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
 
@@ -294,6 +296,34 @@ def _seventh_base(code: str) -> str | None:
     return base
 
 
+class _Lines:
+    """One-line strings kept as one joined string plus start offsets: a single object to pickle
+    and load instead of ~100,000 small ones."""
+
+    __slots__ = ("blob", "starts")
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        items = list(items)
+        self.blob = "\n".join(items) + "\n"
+        self.starts = array("I", [0])
+        pos = 0
+        for item in items:
+            pos += len(item) + 1
+            self.starts.append(pos)
+
+    def __getitem__(self, i: int) -> str:
+        return self.blob[self.starts[i]:self.starts[i + 1] - 1]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getstate__(self) -> tuple[str, array]:
+        return self.blob, self.starts
+
+    def __setstate__(self, state: tuple[str, array]) -> None:
+        self.blob, self.starts = state
+
+
 class SearchIndex:
     """Searchable texts, their tokens and an inverted index; immutable once built.
 
@@ -301,11 +331,11 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.code_index: dict[str, int] = {}  # bare code -> row in code_desc / code_billable
-        self.code_desc: list[str] = []
+        self.code_desc: list[str] | _Lines = []
         self.code_billable = bytearray()
         self.default_child: dict[str, str] = {}  # header -> its "unspecified" billable descendant
         self.doc_code: list[str] = []  # bare code each text leads to
-        self.doc_text: list[str] = []
+        self.doc_text: list[str] | _Lines = []
         self.doc_kind = array("B")
         self.doc_n_essential = array("H")
         self.doc_weight = array("f")  # summed idf of each text's essential tokens
@@ -412,6 +442,8 @@ class SearchIndex:
             self.doc_offset.append(len(self.doc_flat))
             self.doc_weight.append(sum(self.idf[t] for t in tokens[:n_ess]))
         self._pending = []
+        self.code_desc = _Lines(self.code_desc)
+        self.doc_text = _Lines(self.doc_text)
 
     def _compute_idf(self) -> None:
         n = len(self.doc_code) + 1
@@ -423,10 +455,11 @@ class SearchIndex:
 
     def __getstate__(self) -> dict[str, Any]:
         return {
-            "codes": "\n".join(self.code_index), "code_desc": "\n".join(self.code_desc),
+            "codes": "\n".join(self.code_index), "code_desc": self.code_desc,
             "code_billable": bytes(self.code_billable),
-            "default_child": "\n".join(f"{h}={c}" for h, c in self.default_child.items()),
-            "doc_code": "\n".join(self.doc_code), "doc_text": "\n".join(self.doc_text),
+            "default_of": "\n".join(self.default_child),
+            "default_child": "\n".join(self.default_child.values()),
+            "doc_code": "\n".join(self.doc_code), "doc_text": self.doc_text,
             "doc_kind": self.doc_kind, "doc_n_essential": self.doc_n_essential,
             "doc_weight": self.doc_weight, "vocab": "\n".join(self.vocab),
             "postings": [self.postings[t] for t in self.vocab],
@@ -436,12 +469,13 @@ class SearchIndex:
     def __setstate__(self, state: dict[str, Any]) -> None:
         keys = state["codes"].split("\n") if state["codes"] else []
         self.code_index = dict(zip(keys, range(len(keys)), strict=True))
-        self.code_desc = state["code_desc"].split("\n") if keys else []
+        self.code_desc = state["code_desc"]
         self.code_billable = bytearray(state["code_billable"])
-        pairs = state["default_child"].split("\n") if state["default_child"] else []
-        self.default_child = dict(p.split("=", 1) for p in pairs)
+        headers = state["default_of"].split("\n") if state["default_of"] else []
+        children = state["default_child"].split("\n") if headers else []
+        self.default_child = dict(zip(headers, children, strict=True))
         self.doc_code = state["doc_code"].split("\n")
-        self.doc_text = state["doc_text"].split("\n")
+        self.doc_text = state["doc_text"]
         self.doc_kind = state["doc_kind"]
         self.doc_n_essential = state["doc_n_essential"]
         self.doc_weight = state["doc_weight"]
@@ -461,9 +495,6 @@ class SearchIndex:
         vocab = self.vocab
         return tuple(vocab[i] for i in self.doc_flat[self.doc_offset[doc]:self.doc_offset[doc + 1]])
 
-    def knows(self, code: str) -> bool:
-        return _strip_dot(code) in self.code_index
-
     def describe(self, code: str) -> tuple[str, str, bool]:
         """(dotted code, description, billable); unknown codes: no description, assumed billable."""
         bare = _strip_dot(code)
@@ -472,52 +503,82 @@ class SearchIndex:
             return (_dotted(bare), "", True)
         return (_dotted(bare), self.code_desc[row], bool(self.code_billable[row]))
 
+    def _billable(self, bare: str) -> bool:
+        row = self.code_index.get(bare)
+        return True if row is None else bool(self.code_billable[row])
+
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         if limit <= 0 or not text.strip():
             return []
-        hits: dict[str, SearchHit] = {}
+        hits: dict[str, tuple[float, str]] = {}  # bare code -> (score, matched text)
         self._code_hits(text.strip(), hits)
         tokens, seventh = _as_query(text)
         if tokens:
             self._text_hits(tokens, hits)
+            self._cause_hits(text, hits)
         if seventh:
             hits = self._swap_seventh(hits, seventh)
-        ranked = sorted(hits.values(), key=lambda h: (-h.score, not h.billable, h.code))
-        return ranked[:limit]
+        _external_causes_after_conditions(hits)
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], not self._billable(kv[0]), kv[0]))
+        out = []
+        for bare, (score, matched) in ranked[:limit]:
+            dotted, desc, billable = self.describe(bare)
+            out.append(SearchHit(dotted, desc, round(max(score, 0.0), 4), matched, billable))
+        return out
 
-    def _code_hits(self, text: str, hits: dict[str, SearchHit]) -> None:
+    def _cause_hits(self, text: str, hits: dict[str, tuple[float, str]]) -> None:
+        """"Neck pain from meningitis": when the words after "due to" / "from" are exactly a domain
+        term, that condition is what gets coded (the symptom is integral to it), so it ranks just
+        below exact matches. External causes (V00-Y99) are never promoted: the injury comes first."""
+        parts = _CAUSE.split(text, maxsplit=1)
+        if len(parts) != 2 or not parts[0].strip():
+            return
+        cause = set(_as_query(parts[1])[0])
+        if not cause:
+            return
+        for doc in self.postings.get(next(iter(cause)), ()):
+            if self.doc_kind[doc] != DOMAIN:
+                continue
+            tokens = self._tokens(doc)
+            code = self.doc_code[doc]
+            if set(tokens[:self.doc_n_essential[doc]]) == cause and code[0] not in "VWXY":
+                _keep(hits, code, CAUSE_SCORE, self.doc_text[doc])
+
+    def _code_hits(self, text: str, hits: dict[str, tuple[float, str]]) -> None:
         if not _CODE_SHAPE.match(text):
             return
         bare = _strip_dot(text)
         if bare not in self.code_index:
             return
-        dotted, desc, billable = self.describe(bare)
-        hits[bare] = SearchHit(dotted, desc, 1.0, dotted, billable)
+        hits[bare] = (1.0, _dotted(bare))
         for child in sorted(c for c in self.code_index if c.startswith(bare) and c != bare)[:25]:
-            dotted, desc, billable = self.describe(child)
-            score = 0.9 - 0.01 * (len(child) - len(bare)) + (0.02 if billable else 0.0)
-            hits[child] = SearchHit(dotted, desc, round(score, 4), dotted, billable)
+            score = 0.9 - 0.01 * (len(child) - len(bare)) + (0.02 if self._billable(child) else 0.0)
+            hits[child] = (score, _dotted(child))
 
-    def _text_hits(self, tokens: list[str], hits: dict[str, SearchHit]) -> None:
+    def _text_hits(self, tokens: list[str], hits: dict[str, tuple[float, str]]) -> None:
         # A level's region word counts even when the query also says it ("lumbar ... L4-L5").
         alts = {t: [a for a in _alternatives(t) if "_" in t or a not in tokens] for t in tokens}
         weights = {t: self._weight(t) for t in tokens}
         total = sum(weights.values())
         # Accumulate the matched query weight per text, then score the most promising ones fully.
         acc: dict[int, float] = {}
+        get = acc.get
+        postings = self.postings
         for t in tokens:
             w = weights[t]
-            for doc in self.postings.get(t, ()):
-                acc[doc] = acc.get(doc, 0.0) + w
+            for doc in postings.get(t, ()):
+                acc[doc] = get(doc, 0.0) + w
+            w_alt = w * ALT_WEIGHT * 0.999
             for alt in alts[t]:
-                for doc in self.postings.get(alt, ()):
-                    acc[doc] = acc.get(doc, 0.0) + w * ALT_WEIGHT * 0.999
+                for doc in postings.get(alt, ()):
+                    acc[doc] = get(doc, 0.0) + w_alt
         if not acc:
             return
+        kind = self.doc_kind
         if len(acc) > CANDIDATES:
             best = heapq.nlargest(CANDIDATES, acc.items(), key=itemgetter(1))
             candidates = {d for d, _ in best}
-            candidates.update(d for d in acc if self.doc_kind[d] == DOMAIN)
+            candidates.update(d for d in acc if kind[d] == DOMAIN)
         else:
             candidates = set(acc)
         for doc in candidates:
@@ -525,20 +586,12 @@ class SearchIndex:
             if score <= 0.0:
                 continue
             code = self.doc_code[doc]
-            dotted, desc, billable = self.describe(code)
-            if not billable:
+            if not self._billable(code):
                 default = self.default_child.get(code)
                 if default is not None:  # offer the code a coder would land on, just below
-                    self._keep(hits, default, score - 0.02, self.doc_text[doc])
+                    _keep(hits, default, score - 0.02, self.doc_text[doc])
                 score -= 0.08
-            self._keep(hits, code, score, self.doc_text[doc])
-
-    def _keep(self, hits: dict[str, SearchHit], code: str, score: float, matched: str) -> None:
-        score = round(max(score, 0.0), 4)
-        prev = hits.get(code)
-        if prev is None or score > prev.score:
-            dotted, desc, billable = self.describe(code)
-            hits[code] = SearchHit(dotted, desc, score, matched, billable)
+            _keep(hits, code, score, self.doc_text[doc])
 
     def _score(self, doc: int, tokens: list[str], alts: dict[str, list[str]], weights: dict[str, float],
                total: float) -> float:
@@ -548,6 +601,7 @@ class SearchIndex:
         got = 0.0
         direct = True
         all_found = True
+        level_by_region = False
         used: set[str] = set()
         for t in tokens:
             if t in present:
@@ -556,9 +610,12 @@ class SearchIndex:
                 continue
             alt = next((a for a in alts[t] if a in present), None)
             if alt is not None:
-                got += weights[t] * ALT_WEIGHT
                 used.add(alt)
                 direct = False
+                got += weights[t] * ALT_WEIGHT
+                if "_" in t:  # a level matched only by its region word: the text is less specific
+                    all_found = False
+                    level_by_region = True
             else:
                 all_found = False
         if got == 0.0:
@@ -575,10 +632,13 @@ class SearchIndex:
                     return 1.0
                 return 0.98 if direct else 0.95
             # How much of the query the term explains, and how much of the term the query names.
-            return 0.30 + 0.60 * cov_q * (0.6 + 0.4 * cov_t)
+            # A term naming only the region of a level the query names yields to level-specific text.
+            return 0.30 + 0.60 * cov_q * (0.6 + 0.4 * cov_t) - (0.15 if level_by_region else 0.0)
         # Tabular text, inclusion terms, External Cause Index and Neoplasm Table rows.
         if all_found and term_inside:
             score = 0.90 if direct else 0.78
+        elif all_found and direct:  # every query word is in this text
+            score = 0.55 + 0.30 * cov_t
         else:
             score = 0.15 + 0.60 * cov_q * (0.55 + 0.45 * cov_t)
         if kind in (EXTERNAL_CAUSE, NEOPLASM):
@@ -587,20 +647,31 @@ class SearchIndex:
             score -= 0.03  # "cancer of X" means the primary site unless spread is said
         return score
 
-    def _swap_seventh(self, hits: dict[str, SearchHit], letter: str) -> dict[str, SearchHit]:
+    def _swap_seventh(self, hits: dict[str, tuple[float, str]], letter: str) -> dict[str, tuple[float, str]]:
         """The query named an encounter: A codes become that encounter's code where it exists."""
-        out: dict[str, SearchHit] = {}
-        for bare, hit in hits.items():
-            if _seventh_base(bare) is not None and bare.endswith("A"):
-                other = bare[:-1] + letter
-                if other in self.code_index:
-                    dotted, desc, billable = self.describe(other)
-                    hit = SearchHit(dotted, desc, hit.score, hit.matched, billable)
-                    bare = other
-            prev = out.get(bare)
-            if prev is None or hit.score > prev.score:
-                out[bare] = hit
+        out: dict[str, tuple[float, str]] = {}
+        for bare, (score, matched) in hits.items():
+            other = bare[:-1] + letter
+            is_initial = bare.endswith("A") and _seventh_base(bare) is not None
+            _keep(out, other if is_initial and other in self.code_index else bare, score, matched)
         return out
+
+
+def _external_causes_after_conditions(hits: dict[str, tuple[float, str]]) -> None:
+    """External-cause codes (V00-Y99) are never first-listed: when the query also names a
+    condition that matches well, the condition leads ("whiplash after a car accident")."""
+    best_condition = max((score for code, (score, _) in hits.items() if code[0] not in "VWXY"), default=0.0)
+    if best_condition < 0.5:
+        return
+    for code, (score, matched) in list(hits.items()):
+        if code[0] in "VWXY":
+            hits[code] = (score - 0.1, matched)
+
+
+def _keep(hits: dict[str, tuple[float, str]], code: str, score: float, matched: str) -> None:
+    prev = hits.get(code)
+    if prev is None or score > prev[0]:
+        hits[code] = (score, matched)
 
 
 def _alternatives(token: str) -> tuple[str, ...]:
@@ -623,7 +694,7 @@ def _dotted(bare: str) -> str:
 def _codeset_entries() -> tuple[list[Any], str]:
     """(entries, identity) from cleanclaim.codes' code set; ([], "none") while it is unavailable."""
     try:
-        from cleanclaim.codes import get_codeset  # type: ignore[attr-defined]
+        from cleanclaim.codes import get_codeset
         from cleanclaim.codes.cache import cache_key
     except ImportError:
         return [], "none"
@@ -634,17 +705,13 @@ def _codeset_entries() -> tuple[list[Any], str]:
         return [], "none"
 
 
-def _cache_folder() -> Path:
-    return index_xml._cache_folder()
-
-
 def _cache_file(identity: str) -> Path:
     # The module's own source is part of the key: a change to tokenising rebuilds the index.
     source = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
     key = "|".join((SEARCH_VERSION, source, identity, domain_index.fingerprint(),
                     index_xml.index_fingerprint()))
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
-    return _cache_folder() / f"search-{digest}.pickle"
+    return index_xml.cache_folder() / f"search-{digest}.pickle"
 
 
 @lru_cache(maxsize=1)

@@ -60,20 +60,30 @@ def _set_sentences(doc: Any) -> Any:
     """Sentence starts after . ! ? and at line breaks that end a line of their own: a blank line, a line
     ending in punctuation, or a next line opening with a capital, digit or bullet (list items,
     headings). A hard-wrapped line continuing in lower case stays in its sentence."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    n = len(doc)
+    if n == 0:
+        return doc
+    texts = [t.text for t in doc]
+    starts = numpy.full((n, 1), -1, dtype="int32")
     prev_end = True
     last = ""
-    for tok in doc:
-        text = tok.text
-        if tok.is_space:
-            tok.is_sent_start = False
+    for i, text in enumerate(texts):
+        if text.isspace():
             if "\n" in text and not prev_end:
-                nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+                nxt = texts[i + 1] if i + 1 < n else ""
                 prev_end = ("\n\n" in text.replace(" ", "") or last[-1:] in LINE_END or nxt[:1].isupper()
                             or nxt[:1].isdigit() or nxt[:1] in _LIST_START)
             continue
-        tok.is_sent_start = prev_end
+        if prev_end:
+            starts[i, 0] = 1
         prev_end = text in SENTENCE_END
         last = text
+    starts[0, 0] = 1
+    # one bulk write: setting Token.is_sent_start one by one re-checks the whole doc each time
+    doc.from_array([SENT_START], starts)
     return doc
 
 

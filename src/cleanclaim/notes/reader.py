@@ -6,6 +6,7 @@ mechanism, conservative-care duration and the documentation checklist."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 from typing import Any
 
@@ -52,11 +53,44 @@ def _patterns() -> dict[str, Any]:
     return comp(data)
 
 
+class _DocIndex:
+    """Sentence and section lookups by token index, computed once per note (spaCy's `span.sent` and
+    medspaCy's token section getters rescan the document on every call)."""
+
+    __slots__ = ("doc", "sents", "sent_starts", "sec_starts", "sec_cats", "sec_titles", "texts")
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.sents = list(doc.sents)
+        self.sent_starts = [s.start for s in self.sents]
+        self.texts = [t.text for t in doc]
+        self.sec_starts: list[int] = []
+        self.sec_cats: list[str] = []
+        self.sec_titles: list[tuple[int, int] | None] = []
+        for sec in getattr(doc._, "sections", []) or []:
+            start = sec.title_start if sec.title_start is not None else sec.body_start
+            self.sec_starts.append(start or 0)
+            self.sec_cats.append(sec.category or "none")
+            self.sec_titles.append((sec.title_start, sec.title_end) if sec.title_start is not None else None)
+
+    def sentence(self, i: int) -> Any:
+        return self.sents[bisect_right(self.sent_starts, i) - 1]
+
+    def section(self, i: int) -> str:
+        k = bisect_right(self.sec_starts, i) - 1
+        return self.sec_cats[k] if k >= 0 else "none"
+
+    def section_title(self, i: int) -> tuple[int, int] | None:
+        k = bisect_right(self.sec_starts, i) - 1
+        return self.sec_titles[k] if k >= 0 else None
+
+
 def read_note(text: str) -> NoteReading:
     """All findings in one pass over the note."""
     pats = _patterns()
     nlp = get_pipeline()
     doc = nlp(text)
+    idx = _DocIndex(doc)
     reading = NoteReading(text=text)
     for sec in getattr(doc._, "sections", []) or []:
         cat = sec.category or "none"
@@ -64,10 +98,10 @@ def read_note(text: str) -> NoteReading:
                                  _tok_end(doc, sec.body_end)))
     reading.neck_context = bool(pats["region"]["cervical"].search(text))
 
-    # per sentence: the character offset after which mentions are imaging findings (None: not imaging)
+    # per sentence: the character offset after which mentions are imaging findings
     imaging_sents: dict[int, int] = {}
-    for sent in doc.sents:
-        section = sent[0]._.section_category or "none"
+    for sent in idx.sents:
+        section = idx.section(sent.start)
         stext = sent.text
         if section == "imaging":
             imaging_sents[sent.start] = sent.start_char
@@ -79,10 +113,10 @@ def read_note(text: str) -> NoteReading:
                     imaging_sents[sent.start] = sent.start_char + study.start()
 
     for ent in doc.ents:
-        reading.mentions.append(_mention(doc, ent, pats, imaging_sents))
+        reading.mentions.append(_mention(idx, ent, pats, imaging_sents))
     reading.imaging = [m for m in reading.mentions if m.imaging and not m.negated and not m.family
                        and m.concept not in {"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER"}]
-    _neuro(doc, reading, pats)
+    _neuro(idx, reading, pats)
     _phase(text, reading, pats)
     _facts(text, reading, pats)
     return reading
@@ -94,33 +128,35 @@ def _tok_end(doc: Any, i: int | None) -> int:
     return doc[i].idx
 
 
-def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, int]) -> Mention:
-    sent = ent.sent
-    section = ent._.section_category or "none"
+def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, int]) -> Mention:
+    doc, texts = idx.doc, idx.texts
+    sent = idx.sentence(ent.start)
+    section = idx.section(ent.start)
     w_start = max(sent.start, ent.start - 5)
-    while w_start - 2 >= sent.start and doc[w_start - 1].text in {"-", "–", "/"}:
+    while w_start - 2 >= sent.start and texts[w_start - 1] in {"-", "–", "/"}:
         w_start -= 2  # keep a level range ("C5-C6") whole
     w_end = min(sent.end, ent.end + 5)
-    while w_end < sent.end and _LEVELISH.match(doc[w_end - 1].text) and _LEVELISH.match(doc[w_end].text):
+    while w_end < sent.end and _LEVELISH.match(texts[w_end - 1]) and _LEVELISH.match(texts[w_end]):
         w_end += 1  # finish a list of levels ("at C5-C6 and C4-C5")
     window = doc[w_start:w_end].text
     ev_start = ent.start
-    while ev_start > sent.start and _QUALIFIER.match(doc[ev_start - 1].text):
+    while ev_start > sent.start and _QUALIFIER.match(texts[ev_start - 1]):
         ev_start -= 1
-    while ev_start < ent.start and doc[ev_start].text in {"-", "–", "/", "and"}:
+    while ev_start < ent.start and texts[ev_start] in {"-", "–", "/", "and"}:
         ev_start += 1
     ev = doc[ev_start:ent.end]
+    modifiers = ent._.modifiers
     m = Mention(
         concept=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text,
         evidence=Span(ev.start_char, ev.end_char, ev.text),
         sentence=Span(sent.start_char, sent.end_char, sent.text), section=section,
-        modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in ent._.modifiers),
+        modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in modifiers),
         imaging=sent.start in imaging_sents and ent.start_char >= imaging_sents[sent.start],
     )
-    for mod in ent._.modifiers:
+    for mod in modifiers:
         first = mod.modifier_span[0]
-        if (mod.category == "HISTORICAL" and doc[first].lower_ == "old" and first > 0
-                and doc[first - 1].text in {"-", "year", "years", "yr", "yo"}):
+        if (mod.category == "HISTORICAL" and texts[first].lower() == "old" and first > 0
+                and texts[first - 1] in {"-", "year", "years", "yr", "yo"}):
             continue  # "52-year-old" is an age, not an old injury
         flag = _FLAGS.get(mod.category)
         if flag:
@@ -129,8 +165,8 @@ def _mention(doc: Any, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, 
         # the heading's own sentence is about relatives; later sentences may be back on the patient
         # ("Family hx: brother had myelopathy. Neck pain, no hand clumsiness.") and ConText's family
         # modifier covers a relative named there
-        title = ent[0]._.section_title
-        if title is not None and sent.start <= title.start < sent.end:
+        title = idx.section_title(ent.start)
+        if title is not None and sent.start <= title[0] < sent.end:
             m.family = True
     elif section in {"pmh", "psh"}:
         m.historical = True
@@ -199,28 +235,37 @@ def _levels(text: str, pats: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _neuro(doc: Any, reading: NoteReading, pats: dict[str, Any]) -> None:
+def _neuro(idx: _DocIndex, reading: NoteReading, pats: dict[str, Any]) -> None:
+    """Objective findings: each pattern runs once over the note; a match counts in exam-type text (not
+    history, family or the patient's own report) unless its clause negates it."""
     text = reading.text
-    for sent in doc.sents:
-        section = sent[0]._.section_category or "none"
-        if section in NON_CURRENT_SECTIONS:
-            continue
-        stext = sent.text
-        if pats["neuro_exam_documented"].search(stext):
+    sent_chars = [s.start_char for s in idx.sents]
+    allowed: dict[int, bool] = {}
+
+    def sentence_at(pos: int) -> tuple[Any, str]:
+        k = bisect_right(sent_chars, pos) - 1
+        sent = idx.sents[max(k, 0)]
+        return sent, idx.section(sent.start)
+
+    for m in pats["neuro_exam_documented"].finditer(text):
+        _, section = sentence_at(m.start())
+        if section not in NON_CURRENT_SECTIONS:
             reading.neuro_exam = True
-        if section in {"hpi", "chief_complaint"}:
-            continue  # what the patient reports is not an objective finding
-        for kind, rx in pats["neuro_signs"].items():
-            for m in rx.finditer(stext):
-                before = stext[:m.start()]
-                cut = list(_CLAUSE_CUT.finditer(before))
-                clause = before[cut[-1].end():] if cut else before
-                if _NEGATION_BEFORE.search(clause) and "positive" not in m.group(0).lower():
-                    continue
-                start = sent.start_char + m.start()
-                end = sent.start_char + m.end()
-                reading.neuro_signs.append(Finding(kind, Span(start, end, text[start:end]),
-                                                   _laterality(m.group(0), pats)))
+            break
+    for kind, rx in pats["neuro_signs"].items():
+        for m in rx.finditer(text):
+            sent, section = sentence_at(m.start())
+            if section in NON_CURRENT_SECTIONS or section in {"hpi", "chief_complaint"}:
+                continue  # what the patient reports is not an objective finding
+            allowed[sent.start] = True
+            before = text[sent.start_char:m.start()]
+            cut = list(_CLAUSE_CUT.finditer(before))
+            clause = before[cut[-1].end():] if cut else before
+            if _NEGATION_BEFORE.search(clause) and "positive" not in m.group(0).lower():
+                continue
+            end = min(m.end(), sent.end_char) if m.start() < sent.end_char else m.end()
+            reading.neuro_signs.append(Finding(kind, Span(m.start(), end, text[m.start():end]),
+                                               _laterality(m.group(0), pats)))
 
 
 def _phase(text: str, reading: NoteReading, pats: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from cleanclaim.claims.model import Claim, ServiceLine
 from cleanclaim.scrub.tables import Policy, Tables, dotted
 
+_CLEAN = re.compile(r"^[0-9A-Z]+$")   # already upper case, no dot, no spaces
 _ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
 _SEVENTH_PHASE = {
     "A": "initial",
@@ -72,11 +73,17 @@ class CodeFactsCache:
 
     def __init__(self, codeset: Any) -> None:
         self.cs = codeset
-        self._facts: dict[tuple[str, date], CodeFacts] = {}
+        self._facts: dict[tuple[str, object], CodeFacts] = {}
+        self._periods: dict[date, object] = {}
+        self._period_of = getattr(codeset, "period_index", None)
         self._excl: dict[tuple[str, str], Any] = {}
 
     def facts(self, code: str, on: date) -> CodeFacts:
-        key = (code, on)
+        # Validity only changes at code-set release boundaries: key on the release period, not the day.
+        period = self._periods.get(on)
+        if period is None:
+            period = self._periods[on] = self._period_of(on) if self._period_of else on
+        key = (code, period)
         hit = self._facts.get(key)
         if hit is None:
             if len(self._facts) > 200_000:  # bounded: memory stays flat on huge files
@@ -204,28 +211,27 @@ def build_context(
     note_loader: Callable[[ClaimContext], Any] | None = None,
 ) -> ClaimContext:
     # the claim's own date of service wins; `on` (--date) stands in for claims that carry none
-    dos = claim.date_of_service or on or date.today()
-    dx = [
-        DxFact(d.position, normalize(d.code), d.raw, d.qualifier, codes.facts(normalize(d.code), dos))
-        for d in sorted(claim.diagnoses, key=lambda d: d.position)
-    ]
+    claim_dos = claim.date_of_service
+    dos = claim_dos or on or date.today()
+    facts = codes.facts
+    diagnoses = claim.diagnoses
+    if any(a.position > b.position for a, b in zip(diagnoses, diagnoses[1:], strict=False)):
+        diagnoses = sorted(diagnoses, key=lambda d: d.position)
+    dx = []
+    for d in diagnoses:
+        code = d.code if _CLEAN.match(d.code) else normalize(d.code)  # readers normalise already
+        dx.append(DxFact(d.position, code, d.raw, d.qualifier, facts(code, dos)))
     lines = []
     for ln in claim.lines:
         try:
             units = float(ln.units)
         except (TypeError, ValueError):
             units = 1.0
-        lines.append(
-            LineFact(
-                ln.number,
-                normalize(ln.procedure),
-                tuple(m.strip().upper() for m in ln.modifiers if m and m.strip()),
-                units,
-                ln.date_of_service or claim.date_of_service,
-                list(ln.pointers),
-                ln,
-            )
-        )
+        proc = ln.procedure if _CLEAN.match(ln.procedure) else normalize(ln.procedure)
+        mods = ln.modifiers
+        mods = tuple(mods) if all(_CLEAN.match(m) for m in mods) else tuple(
+            m.strip().upper() for m in mods if m and m.strip())
+        lines.append(LineFact(ln.number, proc, mods, units, ln.date_of_service or claim_dos, ln.pointers, ln))
     born = claim.patient.birth_date
     age = None
     if born is not None:

@@ -152,7 +152,8 @@ class Scrubber:
                         r.reference,
                     )
                 )
-        findings.sort(key=lambda f: (f.line or 0, _RANK[f.severity], f.rule))
+        if len(findings) > 1:
+            findings.sort(key=lambda f: (f.line or 0, _RANK[f.severity], f.rule))
         note = None
         if ctx._note_loaded and ctx._note is not None:
             note = str(self.notes_dir / f"{claim.claim_id}.txt") if self.notes_dir else "<in memory>"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from cleanclaim.claims.model import Claim, Diagnosis, Party, Patient, ServiceLine, SourceRef
 
@@ -139,3 +140,19 @@ def _unset(claim: Claim, name: str) -> None:
         claim.claim_id = ""
     else:
         raise ValueError(f"sketch: cannot unset {name!r}")
+
+
+def scrub_sketch(text: str, *, select: list[str] | None = None, ignore: list[str] | None = None,
+                 config: Any = None, claim_id: str = "SKETCH1") -> list[Any]:
+    """Scrub one sketched claim and return its findings (the note, if any, goes to the note coder)."""
+    from cleanclaim.scrub.config import ScrubConfig
+    from cleanclaim.scrub.engine import scrub_claims
+
+    claim, note = parse_sketch(text, claim_id=claim_id)
+    cfg = config or ScrubConfig()
+    if select is not None:
+        cfg.select = list(select)
+    if ignore is not None:
+        cfg.ignore = list(ignore)
+    report = scrub_claims([claim], config=cfg, notes={claim.claim_id: note} if note else None)
+    return report.claims[0].findings

@@ -152,6 +152,10 @@ class Tables:
     policies: list[Policy]
     addon_primaries: dict[str, frozenset[str]]
     info: list[TableInfo]
+    mue_codes: frozenset[str] = frozenset()     # fast "does this claim touch the table at all" checks
+    ptp_codes: frozenset[str] = frozenset()
+    symptom_codes: frozenset[str] = frozenset()
+    addon_codes: frozenset[str] = frozenset()
 
 
 @cache
@@ -210,7 +214,8 @@ def load_tables() -> Tables:
         for code in expand_codes(row["addon"]):
             addons[code] = prim
 
-    return Tables(ptp, by_code, mue, symptoms, load_policies(), addons, infos)
+    return Tables(ptp, by_code, mue, symptoms, load_policies(), addons, infos, frozenset(mue),
+                  frozenset(by_code), frozenset(symptoms), frozenset(addons))
 
 
 def load_policies(folder: Path | None = None) -> list[Policy]:

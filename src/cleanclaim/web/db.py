@@ -7,11 +7,12 @@ PostgreSQL needs nothing special. The schema comes only from the Alembic migrati
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -57,6 +58,9 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.engine.execution_options(cc_readonly=True),
                                     expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue on a Python lock (woken at
+        # once) rather than in SQLite's busy handler, which sleeps up to 100 ms between retries.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -65,8 +69,14 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits everything or nothing."""
-        with self._writer() as session, session.begin():
+        with self._write_lock, self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_core(self) -> Iterator[Connection]:
+        """A Core connection in one transaction: less overhead than the ORM for bulk inserts."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Session]:

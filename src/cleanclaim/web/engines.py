@@ -77,9 +77,21 @@ def code_note(text: str, *, setting: str = "outpatient", on: date | None = None,
     return _as_dict(result)
 
 
+_scrub_config: Any = None
+
+
+def scrub_config() -> Any:
+    """The scrub settings (cleanclaim.toml / [tool.cleanclaim] found from the server's working
+    folder, as the CLI finds them), read once: a server reads its configuration at start."""
+    global _scrub_config
+    if _scrub_config is None:
+        _scrub_config = _call(_attr("cleanclaim.scrub", "load_config", "scrub"))
+    return _scrub_config
+
+
 def scrub(paths: Sequence[Path], on: date | None = None) -> dict[str, Any]:
     fn = _attr("cleanclaim.scrub", "scrub_files", "scrub")
-    report = _as_dict(_call(fn, [str(p) for p in paths], on=on))
+    report = _as_dict(_call(fn, [str(p) for p in paths], on=on, config=scrub_config()))
     _reject_unreadable(report)
     return report
 
@@ -129,9 +141,21 @@ def comparison_table(code: str) -> list[dict[str, Any]]:
 
 def warm() -> None:
     """Load code-set caches and pipelines before the first request, so it is not slow."""
-    for fn in (lambda: lookup("M54.2"), lambda: search("neck pain", 1)):
+    for fn in (lambda: lookup("M54.2"), lambda: search("neck pain", 1), scrub_config, _warm_scrub):
         with contextlib.suppress(ApiError):
             fn()
+
+
+def _warm_scrub() -> None:
+    """Scrub one tiny claim so rule tables load now, not on the first user's request."""
+    try:
+        from cleanclaim.claims.model import Claim, Diagnosis, ServiceLine
+        from cleanclaim.scrub import scrub_claims
+    except ImportError:
+        return
+    claim = Claim(claim_id="WARMUP", diagnoses=[Diagnosis(code="M542", raw="M54.2")],
+                  lines=[ServiceLine(number=1, procedure="99213", pointers=[1])])
+    scrub_claims([claim], config=scrub_config())
 
 
 def _reject_unreadable(report: dict[str, Any]) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
-from cleanclaim.web.audit import record
+from cleanclaim.web.audit import record, record_core
 from cleanclaim.web.db import Database
 from cleanclaim.web.keys import Principal
 from cleanclaim.web.models import (
@@ -82,35 +82,37 @@ def decisions_by_code(run: CodingRun) -> dict[str, CodeDecision]:
 # --- scrub --------------------------------------------------------------------------------------
 
 def save_scrub(db: Database, who: Principal, report: dict[str, Any], input_sha: str) -> int:
+    """Core bulk INSERTs, one statement per table: the scrub endpoint is the hot path."""
     summary = report.get("summary", {})
     claims = report.get("claims", [])
-    with db.write() as s:
-        run = ScrubRun(key_id=who.key_id, input_sha256=input_sha, files=report.get("files", []),
-                       claim_count=int(summary.get("claims", len(claims))),
-                       clean=int(summary.get("clean", 0)),
-                       errors=int(summary.get("errors", 0)), warnings=int(summary.get("warnings", 0)),
-                       summary=summary,
-                       extra={k: v for k, v in report.items() if k not in {"claims", "summary", "files"}})
-        s.add(run)
-        s.flush()
-        n_findings = 0
-        for c in claims:
-            row = ScrubClaim(run_id=run.id, claim_id=str(c.get("claim_id") or "?")[:64],
-                             file=(c.get("file") or None), patient_control=c.get("patient_control"),
-                             total_charge=_money(c.get("total_charge")),
-                             extra={k: v for k, v in c.items() if k not in SCRUB_CLAIM_FIELDS})
-            s.add(row)
-            s.flush()
-            for f in c.get("findings", []):
-                n_findings += 1
-                s.add(ScrubFinding(run_id=run.id, claim_row_id=row.id, rule=str(f.get("rule", "")),
-                                   category=str(f.get("category", "")), severity=str(f.get("severity", "")),
-                                   message=str(f.get("message", "")), codes=list(f.get("codes") or []),
-                                   line=f.get("line"), fix=f.get("fix"), reference=f.get("reference")))
-        record(s, who, "scrub.run", object_type="scrub_run", object_id=str(run.id), input_sha256=input_sha,
-               detail={"files": len(report.get("files", [])), "claims": len(claims), "findings": n_findings,
-                       "errors": run.errors, "warnings": run.warnings})
-        return run.id
+    n_findings = sum(len(c.get("findings", [])) for c in claims)
+    runs, claim_table, finding_table = ScrubRun.__table__, ScrubClaim.__table__, ScrubFinding.__table__
+    with db.write_core() as conn:
+        run_id = conn.execute(insert(runs).returning(runs.c.id), [dict(
+            key_id=who.key_id, input_sha256=input_sha, files=report.get("files", []),
+            claim_count=int(summary.get("claims", len(claims))), clean=int(summary.get("clean", 0)),
+            errors=int(summary.get("errors", 0)), warnings=int(summary.get("warnings", 0)), summary=summary,
+            extra={k: v for k, v in report.items() if k not in {"claims", "summary", "files"}})]).scalar_one()
+        if claims:
+            claim_ids = conn.execute(
+                insert(claim_table).returning(claim_table.c.id, sort_by_parameter_order=True),
+                [dict(run_id=run_id, claim_id=str(c.get("claim_id") or "?")[:64], file=c.get("file") or None,
+                      patient_control=c.get("patient_control"), total_charge=_money(c.get("total_charge")),
+                      extra={k: v for k, v in c.items() if k not in SCRUB_CLAIM_FIELDS})
+                 for c in claims]).scalars().all()
+            findings = [
+                dict(run_id=run_id, claim_row_id=row_id, rule=str(f.get("rule", "")),
+                     category=str(f.get("category", "")), severity=str(f.get("severity", "")),
+                     message=str(f.get("message", "")), codes=list(f.get("codes") or []), line=f.get("line"),
+                     fix=f.get("fix"), reference=f.get("reference"))
+                for c, row_id in zip(claims, claim_ids, strict=True) for f in c.get("findings", [])]
+            if findings:
+                conn.execute(insert(finding_table), findings)
+        counts = {"files": len(report.get("files", [])), "claims": len(claims), "findings": n_findings,
+                  "errors": int(summary.get("errors", 0)), "warnings": int(summary.get("warnings", 0))}
+        record_core(conn, who, "scrub.run", object_type="scrub_run", object_id=str(run_id),
+                    input_sha256=input_sha, detail=counts)
+        return run_id
 
 
 def get_scrub(db: Database, run_id: int) -> ScrubRun | None:

@@ -25,7 +25,7 @@ from cleanclaim.errors import InputError
 
 __all__ = ["Delimiters", "Segment", "iter_segments", "looks_like_x12", "is_segment_id", "DEFAULT_DELIMITERS"]
 
-CHUNK_SIZE = 1 << 20          # 1 MiB: big enough to amortise the split, small enough to stream
+CHUNK_SIZE = 1 << 18          # 256 KiB: amortises the split; peak memory ~10x this (pieces)
 _HEAD_SCAN = 64 * 1024        # how far we look for the first ISA/GS/ST past leading prose
 _ISA_LEN = 106                # fixed-width ISA including its terminator
 _STRIP = " \t\r\n\x00\ufeff"  # whitespace, NULs and stray BOMs around a segment
@@ -272,7 +272,7 @@ def _segments(source: str | os.PathLike[str] | BinaryIO | bytes, file_name: str 
                     # empty ids and control/non-ASCII bytes mean binary junk or a broken file.
                     bad = _clip(seg_id)
                     raise InputError(f"not an X12 segment: bad segment id {bad!r}", file=name,
-                                     segment_number=number, segment_id=bad or "(none)")
+                                     segment_number=number, segment_id=bad or "<empty>")
                 else:
                     known_ids.add(seg_id)
                 yield Segment(seg_id, parts[1:], number, delims)

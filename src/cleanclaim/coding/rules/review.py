@@ -25,7 +25,12 @@ _SKIP = re.compile(
     r"work|activity|home exercise|see|as above|stable|improving|resolved|other|routine|none|n/a|f/up|rtc|"
     r"cervical collar|soft collar|pain control|medication|meds|labs?|we|she|he|they|this|the patient|"
     r"encounter|visit|dispo|disposition|return|discharge\w*|admission|admit\w*|hospital|course|procedure|"
-    r"surgery|consult\w*|referral|d/c|sign-?out)\b", re.I)
+    r"surgery|consult\w*|referral|d/c|sign-?out|same|ditto|as above|see above|unchanged|n/a|exam|"
+    r"comorbidit\w*)\b",
+    re.I)
+# a line opening with an unrecognised heading ("Interval:", "Procedure details:") ends the assessment
+_HEADING = re.compile(r"\n\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")
+_STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
 _MIN_SCORE = 0.6
 _COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE"})
 
@@ -84,6 +89,9 @@ def decide(ctx: CodingContext) -> None:
         colon = body.find(":")
         offset = start + (colon + 1 if 0 <= colon < 40 else 0)
         body = r.text[offset:end]
+        heading = _HEADING.search(body)
+        if heading:
+            body = body[:heading.start()]
         pos = 0
         for piece in _SPLIT.split(body):
             if piece is None:
@@ -110,6 +118,8 @@ def decide(ctx: CodingContext) -> None:
             if hit is None or hit[2] < _MIN_SCORE:
                 continue
             code, matched, score = hit
+            if not _shares_a_word(head, matched):
+                continue
             if any(c.code == code for c in ctx.codes):
                 continue
             a_ = ctx.add(code, [], f"Assessment item outside the neck-pain domain ('{item}'); candidate "
@@ -118,3 +128,11 @@ def decide(ctx: CodingContext) -> None:
                          rank=RANK, needs_review=True, confidence=round(min(0.7, score * 0.7), 2),
                          extra_evidence=[Span(a, b, r.text[a:b])])
             a_.position = a
+
+
+def _shares_a_word(head: str, matched: str) -> bool:
+    """The index entry found must share a content word (5-letter stem) with the item or its expansion."""
+    text = f"{head} {_abbreviations().get(head.lower(), '')}".lower()
+    words = {w[:5] for w in re.findall(r"[a-z]{4,}", text) if w not in _STOP}
+    found = {w[:5] for w in re.findall(r"[a-z]{4,}", matched.lower()) if w not in _STOP}
+    return bool(words & found)

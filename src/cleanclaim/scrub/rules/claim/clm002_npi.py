@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleanclaim.codes.npi import npi_is_valid
+from cleanclaim.codes.npi import npi_is_valid as _npi_is_valid
 from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
+
+_SEEN: dict[str, bool] = {}
+
+
+def npi_is_valid(npi: str) -> bool:
+    """Memoised: a file repeats the same few provider NPIs on every claim."""
+    ok = _SEEN.get(npi)
+    if ok is None:
+        if len(_SEEN) > 100_000:
+            _SEEN.clear()
+        ok = _SEEN[npi] = _npi_is_valid(npi)
+    return ok
 
 
 @rule(

@@ -8,6 +8,8 @@ from decimal import Decimal
 from cleanclaim.scrub.context import ClaimContext
 from cleanclaim.scrub.registry import Hit, rule
 
+_ZERO = Decimal(0)
+
 
 @rule(
     id="CLM005",
@@ -38,8 +40,11 @@ def total_charge_mismatch(ctx: ClaimContext) -> Iterator[Hit]:
     """
     if not ctx.lines:
         return
-    lines_sum = sum((lf.line.charge or Decimal(0) for lf in ctx.lines), Decimal(0))
-    total = ctx.claim.total_charge or Decimal(0)
+    lines_sum = _ZERO
+    for lf in ctx.lines:
+        if lf.line.charge:
+            lines_sum += lf.line.charge
+    total = ctx.claim.total_charge or _ZERO
     if lines_sum != total:
         yield Hit(
             f"Claim total {total:.2f} differs from the sum of the lines {lines_sum:.2f} "

@@ -36,6 +36,8 @@ def symptom_with_definitive_dx(ctx: ClaimContext) -> Iterator[Hit]:
         dx M47.812
         line 99213
     """
+    if ctx.dx_codes.isdisjoint(ctx.tables.symptom_codes) or len(ctx.dx) < 2:
+        return
     links = ctx.tables.symptoms
     for d in ctx.dx:
         for link in links.get(d.code, ()):

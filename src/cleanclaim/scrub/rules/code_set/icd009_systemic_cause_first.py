@@ -35,6 +35,8 @@ def symptom_before_systemic_cause(ctx: ClaimContext) -> Iterator[Hit]:
         dx C79.51 M54.2
         line 99214 ptr 1,2
     """
+    if ctx.dx_codes.isdisjoint(ctx.tables.symptom_codes) or len(ctx.dx) < 2:
+        return
     links = ctx.tables.symptoms
     for i, d in enumerate(ctx.dx):
         for link in links.get(d.code, ()):

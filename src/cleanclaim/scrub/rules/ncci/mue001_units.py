@@ -40,6 +40,8 @@ def mue_units_exceeded(ctx: ClaimContext) -> Iterator[Hit]:
         dx M47.812
         line 64490 mod 50 units 1
     """
+    if ctx.procedures.isdisjoint(ctx.tables.mue_codes):
+        return
     mue = ctx.tables.mue
     per_day: dict[tuple[str, date | None], tuple[float, int]] = {}
     for lf in ctx.lines:

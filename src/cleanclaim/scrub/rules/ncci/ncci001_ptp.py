@@ -52,6 +52,8 @@ def ncci_ptp_pair(ctx: ClaimContext) -> Iterator[Hit]:
         line 64490 ptr 1
         line 99214 mod 25 ptr 1
     """
+    if ctx.procedures.isdisjoint(ctx.tables.ptp_codes) or len(ctx.procedures) < 2:
+        return
     by_code = ctx.tables.ptp_by_code
     ptp = ctx.tables.ptp
     lines = ctx.lines

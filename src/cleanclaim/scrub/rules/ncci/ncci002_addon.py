@@ -33,6 +33,8 @@ def add_on_without_primary(ctx: ClaimContext) -> Iterator[Hit]:
         line 64490
         line 64491
     """
+    if ctx.procedures.isdisjoint(ctx.tables.addon_codes):
+        return
     addons = ctx.tables.addon_primaries
     for lf in ctx.lines:
         primaries = addons.get(lf.procedure)
