@@ -34,7 +34,7 @@ def test_rule_is_documented(rule):
 def test_anti_pattern_trips_the_rule_and_the_fix_is_clean(rule):
     bad = scrub_sketch(rule.anti_pattern, select=[rule.id])
     assert any(f.rule == rule.id for f in bad), f"{rule.id} anti-pattern did not trip it"
-    good = scrub_sketch(rule.best_practice)   # every rule: the fixed claim has no error left anywhere
+    good = scrub_sketch(rule.best_practice)  # every rule: the fixed claim has no error left anywhere
     assert not [f for f in good if f.rule == rule.id]
     assert not [f for f in good if f.severity == "error"], [f.message for f in good]
 
@@ -60,4 +60,6 @@ def test_rules_markdown_is_current(repo_dir):
     from cleanclaim.scrub.docs import rules_markdown
 
     doc = repo_dir / "docs" / "rules.md"
-    assert doc.read_text(encoding="utf-8") == rules_markdown(), "regenerate: cleanclaim rules --markdown > docs/rules.md"
+    assert doc.read_text(encoding="utf-8") == rules_markdown(), (
+        "regenerate: cleanclaim rules --markdown > docs/rules.md"
+    )

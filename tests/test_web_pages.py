@@ -15,11 +15,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from test_web_api import RADICULOPATHY_NOTE, have, synthetic_835, synthetic_837  # noqa: E402
-
 from cleanclaim.web.app import create_app  # noqa: E402
 from cleanclaim.web.keys import create_key  # noqa: E402
 from cleanclaim.web.settings import Settings  # noqa: E402
+from test_web_api import RADICULOPATHY_NOTE, have, synthetic_835, synthetic_837  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -67,7 +67,7 @@ def _set_sentences(doc: Any) -> Any:
     if n == 0:
         return doc
     texts = [t.text for t in doc]
-    starts = numpy.full((n, 1), -1, dtype="int32")
+    starts = numpy.full((n, 1), -1, dtype="int64")
     prev_end = True
     last = ""
     for i, text in enumerate(texts):
@@ -83,7 +83,7 @@ def _set_sentences(doc: Any) -> Any:
         last = text
     starts[0, 0] = 1
     # one bulk write: setting Token.is_sent_start one by one re-checks the whole doc each time
-    doc.from_array([SENT_START], starts)
+    doc.from_array([SENT_START], starts.astype("uint64"))  # spaCy stores -1 as its uint64 bit pattern
     return doc
 
 

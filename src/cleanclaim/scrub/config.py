@@ -2,8 +2,8 @@
 
 ```toml
 [tool.cleanclaim]                 # in cleanclaim.toml the same keys sit at the top level
-select = ["ALL"]                  # rule ids (ICD005), id prefixes (NCCI), categories (sex_conflict),
-ignore = ["CLM004"]               #   or rule families (code_set, claim, ncci, necessity, documentation)
+select = ["ALL"]                  # upper case: rule ids (ICD005) or id prefixes (NCCI); lower case:
+ignore = ["CLM004"]               #   categories (sex_conflict) or families (code_set, claim, ncci, ...)
 sex-edits = true                  # diagnosis-vs-sex edits (CMS dropped them from the MCE in FY2025)
 
 [tool.cleanclaim.payers.MB]       # a payer pack, keyed on payer id or claim filing indicator (SBR09)

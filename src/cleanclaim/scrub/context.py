@@ -15,7 +15,7 @@ from typing import Any
 from cleanclaim.claims.model import Claim, ServiceLine
 from cleanclaim.scrub.tables import Policy, Tables, dotted
 
-_CLEAN = re.compile(r"^[0-9A-Z]+$")   # already upper case, no dot, no spaces
+_CLEAN = re.compile(r"^[0-9A-Z]+$")  # already upper case, no dot, no spaces
 _ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
 _SEVENTH_PHASE = {
     "A": "initial",
@@ -229,8 +229,11 @@ def build_context(
             units = 1.0
         proc = ln.procedure if _CLEAN.match(ln.procedure) else normalize(ln.procedure)
         mods = ln.modifiers
-        mods = tuple(mods) if all(_CLEAN.match(m) for m in mods) else tuple(
-            m.strip().upper() for m in mods if m and m.strip())
+        mods = (
+            tuple(mods)
+            if all(_CLEAN.match(m) for m in mods)
+            else tuple(m.strip().upper() for m in mods if m and m.strip())
+        )
         lines.append(LineFact(ln.number, proc, mods, units, ln.date_of_service or claim_dos, ln.pointers, ln))
     born = claim.patient.birth_date
     age = None

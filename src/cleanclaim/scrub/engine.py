@@ -23,14 +23,16 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def selector_matches(rule: Rule, selector: str) -> bool:
-    """A selector names a rule id, an id prefix (``NCCI``), a category or a rule family, or ALL."""
+    """Upper case names rules (ALL, an id ``ICD005`` or an id prefix ``NCCI``, ruff-style); lower case
+    names a category (``sex_conflict``) or a rule family (``ncci``, ``code_set``)."""
     sel = selector.strip()
-    up = sel.upper()
-    if up == "ALL" or up == rule.id:
-        return True
-    if up.isalpha() and rule.id.startswith(up) and rule.id[len(up) :].isdigit():
-        return True
-    return sel.lower() in (rule.category, rule.family)
+    if sel.isupper():
+        return (
+            sel == "ALL"
+            or sel == rule.id
+            or (sel.isalpha() and rule.id.startswith(sel) and rule.id[len(sel) :].isdigit())
+        )
+    return sel in (rule.category, rule.family)
 
 
 def select_rules(

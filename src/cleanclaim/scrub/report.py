@@ -107,6 +107,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) -> ScrubReport:
     """ruff-style: one row per finding (claim, line, rule, severity, message), then a summary line."""
+    from rich.markup import escape
     from rich.table import Table
 
     report = ScrubReport()
@@ -126,9 +127,9 @@ def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) ->
         table.add_column("severity")
         table.add_column("finding")
         for res in report.claims:
-            label = f"{res.claim_id}\n[dim]{Path(res.file).name if res.file else ''}[/dim]"
+            label = f"{escape(res.claim_id)}\n[dim]{escape(Path(res.file).name) if res.file else ''}[/dim]"
             for f in res.findings:
-                text = f.message + (f"\n[dim]fix: {f.fix}[/dim]" if show_fix else "")
+                text = escape(f.message) + (f"\n[dim]fix: {escape(f.fix)}[/dim]" if show_fix else "")
                 table.add_row(
                     label,
                     "" if f.line is None else str(f.line),
@@ -140,11 +141,17 @@ def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) ->
             table.add_section()
         for u in report.unreadable:
             where = f" (segment {u.segment_number} {u.segment_id or ''})" if u.segment_number else ""
-            table.add_row(u.claim_id or "?", "", "READ", "[bold red]unreadable[/]", f"{u.message}{where}")
+            table.add_row(
+                escape(u.claim_id or "?"),
+                "",
+                "READ",
+                "[bold red]unreadable[/]",
+                escape(f"{u.message}{where}"),
+            )
         console.print(table)
     for fr in report.files:
         if fr.error:
-            console.print(f"[bold red]file not read[/]: {fr.error}")
+            console.print(f"[bold red]file not read[/]: {escape(fr.error)}")
     s = report.summary
     console.print(
         f"{s.claims} claims in {s.files} file(s): [green]{s.clean} clean[/], "

@@ -142,8 +142,14 @@ def _unset(claim: Claim, name: str) -> None:
         raise ValueError(f"sketch: cannot unset {name!r}")
 
 
-def scrub_sketch(text: str, *, select: list[str] | None = None, ignore: list[str] | None = None,
-                 config: Any = None, claim_id: str = "SKETCH1") -> list[Any]:
+def scrub_sketch(
+    text: str,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    config: Any = None,
+    claim_id: str = "SKETCH1",
+) -> list[Any]:
     """Scrub one sketched claim and return its findings (the note, if any, goes to the note coder)."""
     from cleanclaim.scrub.config import ScrubConfig
     from cleanclaim.scrub.engine import scrub_claims

@@ -152,7 +152,7 @@ class Tables:
     policies: list[Policy]
     addon_primaries: dict[str, frozenset[str]]
     info: list[TableInfo]
-    mue_codes: frozenset[str] = frozenset()     # fast "does this claim touch the table at all" checks
+    mue_codes: frozenset[str] = frozenset()  # fast "does this claim touch the table at all" checks
     ptp_codes: frozenset[str] = frozenset()
     symptom_codes: frozenset[str] = frozenset()
     addon_codes: frozenset[str] = frozenset()
@@ -183,10 +183,10 @@ def load_tables() -> Tables:
 
     info, rows = _read_tsv("mue.tsv")
     infos.append(info)
-    mue: dict[str, MueEdit] = {}
+    mue: dict[str, MueEdit] = {}  # enforced by MUE001
     for row in rows:
         for code in expand_codes(row["code"]):
-            mue[code] = MueEdit(
+            edit = MueEdit(
                 code,
                 int(row["mue"]),
                 row["mai"],
@@ -194,6 +194,8 @@ def load_tables() -> Tables:
                 row.get("confidence", ""),
                 row.get("rationale", ""),
             )
+            if edit.confidence != "unverified":  # recorded, not enforced, until checked (see header)
+                mue[code] = edit
 
     info, rows = _read_tsv("symptom_integral.tsv")
     infos.append(info)
@@ -214,8 +216,19 @@ def load_tables() -> Tables:
         for code in expand_codes(row["addon"]):
             addons[code] = prim
 
-    return Tables(ptp, by_code, mue, symptoms, load_policies(), addons, infos, frozenset(mue),
-                  frozenset(by_code), frozenset(symptoms), frozenset(addons))
+    return Tables(
+        ptp,
+        by_code,
+        mue,
+        symptoms,
+        load_policies(),
+        addons,
+        infos,
+        frozenset(mue),
+        frozenset(by_code),
+        frozenset(symptoms),
+        frozenset(addons),
+    )
 
 
 def load_policies(folder: Path | None = None) -> list[Policy]:

@@ -9,7 +9,7 @@ import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -139,9 +139,10 @@ def scrub_and_store(request: Request, who: Principal, uploads: list[Upload]) -> 
 
 @router.post("/scrub", summary="Scrub claims (837P, FHIR R4 Claim or claim JSON)",
              openapi_extra=UPLOAD_BODY_DOC)
-async def scrub(request: Request, who: Annotated[Principal, Depends(require("scrub"))]) -> dict:
+async def scrub(request: Request, who: Annotated[Principal, Depends(require("scrub"))]) -> JSONResponse:
     uploads = await read_uploads(request, request.app.state.settings.max_files)
-    return await run_in_threadpool(scrub_and_store, request, who, uploads)
+    # JSONResponse: the engine's dict is already JSON-ready; skip FastAPI's re-encoding walk.
+    return JSONResponse(await run_in_threadpool(scrub_and_store, request, who, uploads))
 
 
 @router.get("/scrub/runs", summary="Recent scrub runs")

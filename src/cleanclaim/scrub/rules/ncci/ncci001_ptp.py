@@ -71,7 +71,7 @@ def ncci_ptp_pair(ctx: ClaimContext) -> Iterator[Hit]:
                 caveat = (
                     ""
                     if edit.confidence == "high"
-                    else f" [curated edit, confidence {edit.confidence}: verify]"
+                    else f" (curated edit, confidence {edit.confidence}: verify)"
                 )
                 if not edit.in_force(on) or edit.modifier_indicator == "9":
                     continue
