@@ -119,8 +119,8 @@ def main() -> None:
         host = urlparse(args.url).hostname or ""
         if not (host == "localhost" or host.startswith("127.") or host == "::1"):
             sys.exit("bench_serve: only loopback addresses are allowed")
-        report(args, asyncio.run(run_load(args.url, args.key, args.clients, args.requests, args.seconds, bodies)),
-               None)
+        state = asyncio.run(run_load(args.url, args.key, args.clients, args.requests, args.seconds, bodies))
+        report(args, state, None)
         return
 
     from live_server import CLI, free_port

@@ -233,3 +233,44 @@ def test_memory_is_flat_on_a_large_stream(tmp_path):
     first = next(it)
     assert isinstance(first, Claim)
     assert sum(1 for _ in it) == 299
+
+
+def test_damaged_files_never_crash_the_reader():
+    """Corrupted bytes, lost / repeated segments, odd element values, truncation: the reader yields
+    claims or ClaimReadErrors or raises InputError, nothing else (the CLI must never traceback)."""
+    import io
+    import random
+
+    base = _text(4, seed=8).encode()
+    rng = random.Random(0)
+    outcomes = set()
+    for _ in range(400):
+        segs = base.split(b"~\n")
+        op = rng.randrange(5)
+        if op == 0:
+            data = bytearray(base)
+            for _ in range(rng.randrange(1, 6)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            data = bytes(data)
+        elif op == 1:
+            del segs[rng.randrange(len(segs))]
+            data = b"~\n".join(segs)
+        elif op == 2:
+            segs.insert(rng.randrange(len(segs)), segs[rng.randrange(len(segs))])
+            data = b"~\n".join(segs)
+        elif op == 3:
+            data = base[:rng.randrange(len(base))]
+        else:
+            i = rng.randrange(len(segs))
+            parts = segs[i].split(b"*")
+            if len(parts) > 1:
+                parts[rng.randrange(1, len(parts))] = rng.choice([b"", b"X", b"A:B", b"-1", b"1e999", b"NaN"])
+            segs[i] = b"*".join(parts)
+            data = b"~\n".join(segs)
+        try:
+            out = list(read_837p(io.BytesIO(data), "damaged.837"))
+        except InputError:
+            outcomes.add("input-error")
+            continue
+        outcomes.add("errors" if any(isinstance(o, ClaimReadError) for o in out) else "read")
+    assert outcomes == {"input-error", "errors", "read"}

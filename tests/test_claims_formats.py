@@ -159,3 +159,46 @@ def test_fhir_r5_only_fields_are_rejected_per_claim(tmp_path):
     p.write_text(json.dumps(bad))
     (err,) = list(read_claim_file(p))
     assert isinstance(err, ClaimReadError) and "not valid R4" in err.message and err.claim_id == "r5"
+
+
+def test_damaged_fhir_and_json_never_crash(tmp_path, shared_dir):
+    """Keys deleted or replaced by values of the wrong type: a Claim, a ClaimReadError or an
+    InputError, never another exception."""
+    import copy
+    import random
+
+    fhir_file = shared_dir / "x12-corpus" / "fhir" / "r4_claim_professional_selfmade.json"
+    claim = json.loads(fhir_file.read_text())
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p1", "birthDate": "1970-01-01"}},
+        {"resource": {"resourceType": "Coverage", "id": "c1", "status": "active",
+                      "beneficiary": {"reference": "Patient/p1"}, "payor": [{"display": "X"}]}},
+        {"resource": claim}]}
+    own = json.loads(write_claims_json(generate_claims(2, seed=6)))
+    rng = random.Random(3)
+
+    def mutate(node):
+        if isinstance(node, dict) and node:
+            key = rng.choice(list(node))
+            roll = rng.random()
+            if roll < 0.3:
+                del node[key]
+            elif roll < 0.6:
+                node[key] = rng.choice([None, 1, "x", [], {}, [1], {"a": 1}, "2024-13-40"])
+            else:
+                mutate(node[key])
+        elif isinstance(node, list) and node:
+            mutate(rng.choice(node))
+
+    p = tmp_path / "damaged.json"
+    kinds = set()
+    for i in range(300):
+        doc = copy.deepcopy((claim, bundle, own)[i % 3])
+        for _ in range(rng.randrange(1, 4)):
+            mutate(doc)
+        p.write_text(json.dumps(doc))
+        try:
+            kinds.update(type(o).__name__ for o in read_claim_file(p))
+        except InputError:
+            kinds.add("InputError")
+    assert {"Claim", "ClaimReadError", "InputError"} <= kinds

@@ -124,6 +124,10 @@ def test_post_traumatic_torticollis_is_the_injury_not_m43_6() -> None:
     ("Principal dx: C4-C5 vertebral osteomyelitis, MSSA on biopsy culture. Neck pain improved.",
      "inpatient", ["M46.22", "B95.61"]),
     ("Final diagnosis: C5-C6 discitis, culture negative so far; neck pain.", "inpatient", ["M46.42"]),
+    ("Final diagnosis: aseptic meningitis; bacterial cultures negative. Neck pain resolved.", "inpatient",
+     ["G03.0"]),
+    ("Assessment: multiple myeloma with a lytic C5 lesion causing neck pain, in remission.", "outpatient",
+     ["C90.01"]),
 ])
 def test_systemic_causes_first_and_neck_pain_dropped(text: str, setting: str, expected: list[str]) -> None:
     result = code_note(text, setting=setting)
@@ -279,3 +283,14 @@ def test_empty_note() -> None:
 def test_unknown_setting_is_refused() -> None:
     with pytest.raises(ValueError):
         code_note("Neck pain.", setting="spaceship")
+
+
+def test_coding_data_files_name_source_and_effective_date() -> None:
+    from importlib import resources
+
+    import yaml
+
+    for name in ("domain_codes.yaml", "abbreviations.yaml"):
+        text = resources.files("cleanclaim.coding").joinpath("data", name).read_text("utf-8")
+        data = yaml.safe_load(text)
+        assert data["source"] and data["effective_date"], name

@@ -130,3 +130,19 @@ def test_documentation_checklist() -> None:
 def test_lumbar_radiculopathy_is_outside_the_cervical_region() -> None:
     r = read_note("Assessment: lumbar radiculopathy, L5.")
     assert next(m for m in r.mentions if m.concept == "RADICULOPATHY").region == "other"
+
+
+def test_pipeline_is_built_once_per_process() -> None:
+    from cleanclaim.notes.pipeline import get_pipeline
+
+    assert get_pipeline() is get_pipeline()
+    assert [name for name, _ in get_pipeline().pipeline] == [
+        "cleanclaim_sentences", "medspacy_target_matcher", "medspacy_sectionizer", "medspacy_context"]
+
+
+def test_hard_wrapped_lines_stay_one_sentence_but_list_items_split() -> None:
+    r = read_note("Exam: decreased\nsensation in the right C6 dermatome.\nAssessment:\n1. Neck pain\n"
+                  "2. Fracture excluded")
+    assert any(f.kind == "sensory" for f in r.neuro_signs)
+    pain = next(m for m in r.mentions if m.concept == "NECK_PAIN")
+    assert not pain.negated

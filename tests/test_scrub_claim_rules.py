@@ -105,3 +105,21 @@ def test_modifier_25_belongs_on_the_em_line():
 )
 def test_procedure_shape(code, ok):
     assert (hits(f"dx M54.2\nline {code}", "CLM008") == []) is ok
+
+
+def test_dependent_needs_own_birth_date():
+    from datetime import date
+
+    from cleanclaim.claims.model import Patient
+    from cleanclaim.scrub import ScrubConfig, scrub_claims
+    from cleanclaim.scrub.sketch import parse_sketch
+
+    def missing(relationship: str) -> list[str]:
+        claim, _ = parse_sketch("dx M54.2\nline 99213")
+        claim.subscriber = Patient("PAT", "SUBSCRIBER", date(1960, 1, 1), "F", "W1", "18")
+        claim.patient.birth_date, claim.patient.sex, claim.patient.relationship = None, None, relationship
+        report = scrub_claims([claim], config=ScrubConfig(select=["CLM003", "ICD010"]))
+        return [f.message for f in report.claims[0].findings]
+
+    assert missing("18") == []                      # patient is the subscriber: 2010BA DMG covers it
+    assert missing("19") == ["Missing patient birth date (DMG02).", "Missing patient sex (DMG03)."]

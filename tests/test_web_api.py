@@ -180,7 +180,8 @@ def test_keys_are_stored_hashed_never_in_clear(client):
     key, row = create_key(client.app.state.db, "coder", "hash check")
     with client.app.state.db.read() as s:
         rows = s.scalars(select(ApiKey)).all()
-        dumped = json.dumps([[getattr(r, c.name) for c in ApiKey.__table__.columns] for r in rows], default=str)
+        columns = ApiKey.__table__.columns
+        dumped = json.dumps([[getattr(r, c.name) for c in columns] for r in rows], default=str)
     assert key not in dumped
     assert row.key_hash == hashlib.sha256(key.encode()).hexdigest() == hash_key(key)
     assert key.startswith("cc_") and len(key) > 40
@@ -260,13 +261,17 @@ def test_accept_and_override_are_saved_with_reasons(client, admin):
     ({"text": "neck pain", "date": "yesterday"}, "date"),
     ({"note": "neck pain"}, "text"),
 ])
-def test_bad_code_requests_name_the_field_and_never_echo_the_note(client, admin, body, field):
-    r = client.post("/v1/code", json=body, headers=admin)
+def test_bad_code_requests_name_the_field_and_never_echo_the_note(tmp_path, body, field):
+    # validation never reaches the database: SQLite only
+    with make_client(str(tmp_path / "v.db")) as client:
+        admin = bearer(client, "admin")
+        r = client.post("/v1/code", json=body, headers=admin)
+        audits = count(client, AuditEvent)
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["field"] == field or any(d["field"] == field for d in err["details"])
     assert "xxxxxxxx" not in r.text
-    assert count(client, AuditEvent) == 1      # only the key creation
+    assert audits == 1      # only the key creation
 
 
 # --- scrub ------------------------------------------------------------------------------------------
@@ -289,14 +294,15 @@ def test_scrub_raw_x12_multipart_and_json_agree_with_the_engine(client, admin, t
         for c in body["claims"]:
             assert "/tmp/" not in json.dumps(c)
             for f in c["findings"]:
-                assert set(f) >= {"rule", "category", "severity", "message", "codes", "line", "fix", "reference"}
+                assert set(f) >= {"rule", "category", "severity", "message", "codes", "line", "fix",
+                                  "reference"}
     assert multi.json()["files"][0]["file"] == "claims.837"
     from cleanclaim.claims import read_claim_file
     from cleanclaim.claims.json_format import write_claims_json
 
     claims = [c for c in read_claim_file(path) if not hasattr(c, "message")]
-    js = client.post("/v1/scrub", content=write_claims_json(claims), headers={**admin,
-                                                                             "content-type": "application/json"})
+    js = client.post("/v1/scrub", content=write_claims_json(claims),
+                     headers={**admin, "content-type": "application/json"})
     assert js.status_code == 200, js.text
     assert js.json()["summary"]["claims"] == direct["summary"]["claims"]
 
@@ -331,9 +337,16 @@ def test_malformed_claim_files_are_refused_and_nothing_is_stored(client, admin):
         r = client.post("/v1/scrub", content=content, headers=headers)
         assert 400 <= r.status_code < 500, r.text
         assert r.json()["error"]["message"]
+    # the error names the segment: an unsupported transaction, a truncated file, a claim without CLM01
+    for content, seg_id in ((good.replace("ST*837", "ST*999", 1), "ST"), (good[: len(good) // 2], "ST"),
+                            (good.replace("CLM*", "CLM~", 1), "CLM")):
+        err = client.post("/v1/scrub", content=content, headers={**admin, **X12}).json()["error"]
+        assert err["file"] == "body.x12" and err["segment_id"] == seg_id
+        assert isinstance(err["segment_number"], int) and err["segment_number"] > 0
+        assert f"segment {err['segment_number']}" in err["message"] or err["code"] == "unreadable_claim"
     # one good and one bad file in one upload: all or nothing
-    r = client.post("/v1/scrub", files=[("file", ("good.837", good.encode())), ("file", ("bad.837", broken.encode()))],
-                    headers=admin)
+    files = [("file", ("good.837", good.encode())), ("file", ("bad.837", broken.encode()))]
+    r = client.post("/v1/scrub", files=files, headers=admin)
     assert r.status_code == 422 and r.json()["error"]["file"] == "bad.837"
     assert (count(client, ScrubRun), count(client, AuditEvent)) == before
 
@@ -444,7 +457,8 @@ def test_concurrent_writes_never_lose_a_record(client, admin):
     assert errors == []
     with client.app.state.db.read() as s:
         names = s.scalars(select(ApiKey.name).where(ApiKey.name.like("w%-%"))).all()
-        audits = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "key.create"))
+        audits = s.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "key.create"))
     assert sorted(names) == sorted(f"w{n}-{i}" for n in range(12) for i in range(6))
     assert audits == 72 + 1
 
@@ -480,4 +494,56 @@ def test_logs_carry_ids_and_counts_never_phi(client, admin, caplog):
     assert "request id=" in web_logs and "/v1/code" in web_logs
     for secret in ("ZZQ998877", "Testpatient", "radiculopathy", admin["Authorization"][7:]):
         # every server-side record (the test's own HTTP client, httpx, logs URLs: not ours)
-        assert secret not in "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+        server_side = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
+        assert secret not in "\n".join(server_side)
+
+
+# --- command line -------------------------------------------------------------------------------
+
+def test_keys_command_prints_a_working_key_and_rejects_bad_input(tmp_path):
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-c", "from cleanclaim.cli import main; main()"]
+    db = str(tmp_path / "cli.db")
+    made = subprocess.run([*cli, "keys", "create", "--role", "coder", "--db", db], capture_output=True,
+                          text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    with make_client(db) as c:
+        assert c.get("/v1/lookup/M542", headers={"Authorization": f"Bearer {key}"}).status_code != 401
+    bad = subprocess.run([*cli, "keys", "create", "--role", "owner", "--db", db], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "role" in bad.stderr
+    down = subprocess.run([*cli, "keys", "list", "--db", "postgresql://nobody:x@127.0.0.1:1/none"],
+                          capture_output=True, text=True, timeout=120)
+    assert down.returncode == 2 and "cannot open database" in down.stderr
+    assert "Traceback" not in down.stderr
+
+
+@pytest.mark.shared
+def test_public_837p_corpus_through_the_api_matches_the_engine(shared_dir, tmp_path):
+    """Every public 837P sample: the API answers as the engine does, or refuses exactly the files the
+    engine could not read whole (file error or an unreadable claim), naming the file."""
+    have("scrub")
+    files = sorted((shared_dir / "x12-corpus" / "837p").iterdir())
+    assert len(files) >= 20
+    with make_client(str(tmp_path / "corpus.db")) as c:
+        admin = bearer(c, "admin")
+        accepted = refused = 0
+        for path in files:
+            try:
+                direct = engines.scrub([path])
+            except engines.ApiError:
+                direct = None
+            r = c.post("/v1/scrub", files=[("file", (path.name[-60:], path.read_bytes()))], headers=admin)
+            if direct is None:
+                assert r.status_code == 422, (path.name, r.text)
+                assert r.json()["error"]["file"]
+                refused += 1
+            else:
+                assert r.status_code == 200, (path.name, r.text)
+                assert r.json()["summary"] == direct["summary"]
+                accepted += 1
+        assert accepted >= len(files) // 2
+        assert count(c, ScrubRun) == accepted

@@ -219,3 +219,20 @@ def test_error_pages_are_html_for_browsers_and_json_for_the_api(web):
     assert r.status_code == 404 and "<h1>404" in r.text
     r = web.get("/v1/scrub/runs/424242", headers={"Authorization": f"Bearer {web.key}"})
     assert r.status_code == 404 and r.json()["error"]["field"] == "run_id"
+
+
+def test_oversize_browser_upload_gets_a_readable_page(tmp_path):
+    settings = Settings.from_env(str(tmp_path / "small.db"))
+    settings.max_upload_bytes = 2048
+    with TestClient(create_app(settings, warm=False)) as c:
+        key, _ = create_key(c.app.state.db, "admin")
+        sign_in_key(c, key)
+        r = c.post("/scrub", files=[("file", ("big.837", b"ISA*" + b"X" * 5000))], headers=HTML)
+        assert r.status_code == 413
+        assert "text/html" in r.headers["content-type"] and "upload too large" in r.text
+        assert "2048" not in r.text and "MB limit" in r.text
+
+
+def sign_in_key(c: TestClient, key: str) -> None:
+    r = c.post("/login", data={"key": key, "next": "/scrub"}, follow_redirects=False)
+    assert r.status_code == 303

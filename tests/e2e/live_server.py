@@ -77,8 +77,8 @@ def live_server(db_url: str | None = None) -> Iterator[Server]:
         folder = Path(tmp)
         db = db_url or str(folder / "workbench.db")
         env = {**os.environ, "CLEANCLAIM_DB": db}
-        key = subprocess.run([*CLI, "keys", "create", "--role", "admin", "--name", "e2e"], env=env, check=True,
-                             capture_output=True, text=True, timeout=120).stdout.strip()
+        key = subprocess.run([*CLI, "keys", "create", "--role", "admin", "--name", "e2e"], env=env,
+                             check=True, capture_output=True, text=True, timeout=120).stdout.strip()
         port = free_port()
         log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
         proc = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
@@ -94,7 +94,8 @@ def live_server(db_url: str | None = None) -> Iterator[Server]:
                 except OSError:
                     pass
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("cleanclaim serve did not start:\n" + (folder / "server.log").read_text())
+                    log_text = (folder / "server.log").read_text()
+                    raise RuntimeError("cleanclaim serve did not start:\n" + log_text)
                 time.sleep(0.3)
             yield Server(url, key, folder, proc)
         finally:

@@ -142,3 +142,11 @@ def test_look_up_m54_2_shows_the_comparison_table(page, server):
     table.wait_for()
     assert table.locator("tbody tr").count() >= 4
     assert "M54.12" in table.inner_text()
+
+
+def test_server_log_has_requests_but_no_note_text(page, server):
+    """Runs after the flows above (file order): the live server's log never holds PHI."""
+    log = (server.tmp / "server.log").read_text()
+    assert "request id=" in log and "POST /code" in log
+    for phrase in ("radiculopathy", "Spurling", "pinprick", server.key):
+        assert phrase not in log

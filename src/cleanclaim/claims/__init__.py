@@ -66,12 +66,11 @@ def read_claim_file(path: str | os.PathLike[str]) -> Iterator[Claim | ClaimReadE
         return _read_json(p, name)
     if not head.strip():
         raise InputError("empty file", file=name)
-    from cleanclaim.x12.tokenizer import iter_segments
-
-    # Not recognisably X12 or JSON: let the tokenizer say precisely what it is (binary, prose ...).
-    next(iter_segments(p, name))
-    raise InputError("not a claim file: expected X12 837P, FHIR R4 Claim JSON or cleanclaim claim JSON",
-                     file=name)
+    sample = head[:512]
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > 8:
+        raise InputError("binary data, not a claim file", file=name)
+    raise InputError("not a claim file: expected X12 837P (ISA or ST segment), FHIR R4 Claim JSON or "
+                     "cleanclaim claim JSON", file=name)
 
 
 def _read_json(p: Path, name: str) -> Iterator[Claim | ClaimReadError]:

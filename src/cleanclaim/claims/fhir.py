@@ -172,9 +172,14 @@ def read_fhir(data: dict[str, Any], file: str) -> Iterator[Claim | ClaimReadErro
 
     rtype = data.get("resourceType")
     if rtype == "Bundle":
-        resources = [e.get("resource") for e in data.get("entry", []) if isinstance(e, dict)]
+        entries = data.get("entry") or []
+        if not isinstance(entries, list):
+            from cleanclaim.errors import InputError
+
+            raise InputError("FHIR Bundle.entry is not a list", file=file)
+        resources = [e.get("resource") for e in entries if isinstance(e, dict)]
         idx = _index([r for r in resources if isinstance(r, dict)])
-        for e in data.get("entry", []):
+        for e in entries:
             if not isinstance(e, dict):
                 continue
             if isinstance(e.get("fullUrl"), str) and isinstance(e.get("resource"), dict):
@@ -193,5 +198,7 @@ def read_fhir(data: dict[str, Any], file: str) -> Iterator[Claim | ClaimReadErro
             continue
         try:
             yield fhir_claim_to_model(fc, file, idx)
-        except (ValueError, ArithmeticError) as exc:
-            yield ClaimReadError(file, f"FHIR Claim #{n}: {exc}", cid)
+        except (ValueError, ArithmeticError, TypeError, AttributeError, KeyError) as exc:
+            # Valid R4 but shaped in a way we cannot map (e.g. a referenced resource of the wrong
+            # shape): this claim is reported, the others are still read.
+            yield ClaimReadError(file, f"FHIR Claim #{n}: cannot map to a claim: {exc}", cid)

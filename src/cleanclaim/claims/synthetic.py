@@ -4,6 +4,12 @@ Scenarios follow how cervical-spine care is billed in practice: a new-patient vi
 follow-up visits with therapy, MRI for radiculopathy, epidural steroid and facet injections, trigger
 points, chiropractic manipulation, and whiplash after a car accident. Procedure codes appear as
 numbers only. Deterministic for a given seed.
+
+Like real traffic, the mix is not all clean: some diagnosis alternatives carry coding errors that are
+common in neck-pain billing (M54.12 radiculopathy beside M50.12x disc disorder with radiculopathy,
+an Excludes1 pair; M54.2 cervicalgia beside M47.812 spondylosis, a symptom integral to it), so
+about a quarter of the claims give the scrubber something to find. Other tests and the workbench
+demo rely on that; envelopes, NPIs, pointers and charges are always consistent.
 """
 
 from __future__ import annotations

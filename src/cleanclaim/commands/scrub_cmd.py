@@ -41,7 +41,8 @@ def scrub(
     config: Path | None = typer.Option(
         None,
         "--config",
-        help="cleanclaim.toml or pyproject.toml to use (default: nearest one with [tool.cleanclaim]).",
+        help="cleanclaim.toml or pyproject.toml to use "
+        "(default: the nearest one with a tool.cleanclaim section).",
     ),
     no_fix: bool = typer.Option(False, "--no-fix", help="Table output without the fix lines."),
 ) -> None:

@@ -20,6 +20,7 @@ _LOCK = threading.Lock()
 _NLP: Any = None
 
 SENTENCE_END = frozenset({".", "!", "?"})
+SPAN_GROUP = "medspacy_spans"
 
 
 @cache
@@ -106,7 +107,9 @@ def build_pipeline() -> Any:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("cleanclaim_sentences")
-    matcher = nlp.add_pipe("medspacy_target_matcher")
+    # targets go to a span group in one write (doc.ents += span per match is quadratic in long notes)
+    matcher = nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group",
+                                                              "span_group_name": SPAN_GROUP})
     targets = load_data("targets.yaml")
     rules = []
     for concept, spec in targets["concepts"].items():
@@ -117,7 +120,8 @@ def build_pipeline() -> Any:
                                     pattern=_expand_level(pattern, targets["level_token"])))
 
     sections = load_data("sections.yaml")
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None})
+    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None,
+                                                               "input_span_type": None})
     sec_rules = []
     for category, titles in sections["sections"].items():
         for title in titles:
@@ -125,7 +129,8 @@ def build_pipeline() -> Any:
     # one token pattern that never matches keeps spaCy from warning (W036) on every note
     sec_rules.append(SectionRule("cleanclaim-unmatchable", "other", pattern=[{"ORTH": "\x00"}]))
 
-    context = nlp.add_pipe("medspacy_context", config={"rules": None})
+    context = nlp.add_pipe("medspacy_context", config={"rules": None, "input_span_type": "group",
+                                                        "span_group_name": SPAN_GROUP})
     # medspaCy tokenizes each phrase literal with the whole pipeline: add rules with the pipes off
     with nlp.select_pipes(disable=nlp.pipe_names):
         context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))

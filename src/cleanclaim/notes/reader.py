@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from cleanclaim.notes.model import NON_CURRENT_SECTIONS, Finding, Mention, NoteReading, Span
-from cleanclaim.notes.pipeline import get_pipeline, load_data
+from cleanclaim.notes.pipeline import SPAN_GROUP, get_pipeline, load_data
 
 # Concepts whose region is judged against other spinal regions (a "lumbar radiculopathy" is not ours).
 SPINE_CONCEPTS = frozenset({
@@ -57,12 +57,14 @@ class _DocIndex:
     """Sentence and section lookups by token index, computed once per note (spaCy's `span.sent` and
     medspaCy's token section getters rescan the document on every call)."""
 
-    __slots__ = ("doc", "sents", "sent_starts", "sec_starts", "sec_cats", "sec_titles", "texts")
+    __slots__ = ("doc", "sents", "sent_starts", "sent_spans", "sec_starts", "sec_cats", "sec_titles", "texts")
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.sents = list(doc.sents)
         self.sent_starts = [s.start for s in self.sents]
+        text = doc.text
+        self.sent_spans = [Span(s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in self.sents]
         self.texts = [t.text for t in doc]
         self.sec_starts: list[int] = []
         self.sec_cats: list[str] = []
@@ -73,8 +75,9 @@ class _DocIndex:
             self.sec_cats.append(sec.category or "none")
             self.sec_titles.append((sec.title_start, sec.title_end) if sec.title_start is not None else None)
 
-    def sentence(self, i: int) -> Any:
-        return self.sents[bisect_right(self.sent_starts, i) - 1]
+    def sentence(self, i: int) -> tuple[Any, Span]:
+        k = bisect_right(self.sent_starts, i) - 1
+        return self.sents[k], self.sent_spans[k]
 
     def section(self, i: int) -> str:
         k = bisect_right(self.sec_starts, i) - 1
@@ -112,7 +115,7 @@ def read_note(text: str) -> NoteReading:
                 if result:
                     imaging_sents[sent.start] = sent.start_char + study.start()
 
-    for ent in doc.ents:
+    for ent in sorted(doc.spans.get(SPAN_GROUP, []), key=lambda sp: sp.start):
         reading.mentions.append(_mention(idx, ent, pats, imaging_sents))
     reading.imaging = [m for m in reading.mentions if m.imaging and not m.negated and not m.family
                        and m.concept not in {"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER"}]
@@ -130,7 +133,7 @@ def _tok_end(doc: Any, i: int | None) -> int:
 
 def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict[int, int]) -> Mention:
     doc, texts = idx.doc, idx.texts
-    sent = idx.sentence(ent.start)
+    sent, sent_span = idx.sentence(ent.start)
     section = idx.section(ent.start)
     w_start = max(sent.start, ent.start - 5)
     while w_start - 2 >= sent.start and texts[w_start - 1] in {"-", "–", "/"}:
@@ -149,7 +152,7 @@ def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict
     m = Mention(
         concept=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text,
         evidence=Span(ev.start_char, ev.end_char, ev.text),
-        sentence=Span(sent.start_char, sent.end_char, sent.text), section=section,
+        sentence=sent_span, section=section,
         modifiers=tuple(doc[mod.modifier_span[0]:mod.modifier_span[1]].text for mod in modifiers),
         imaging=sent.start in imaging_sents and ent.start_char >= imaging_sents[sent.start],
     )
@@ -172,12 +175,12 @@ def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict
         m.historical = True
     if m.concept == "METASTASIS":
         # the primary's organ sits beside the word ("lung cancer metastatic to C5"): bone decides
-        m.region = "cervical" if (_BONE.search(sent.text) or pats["region"]["cervical"].search(sent.text)) \
-            else "other"
+        m.region = "cervical" if (_BONE.search(sent_span.text)
+                                  or pats["region"]["cervical"].search(sent_span.text)) else "other"
     else:
-        m.region = _region(m.concept, window, sent.text, pats)
+        m.region = _region(m.concept, window, sent_span.text, pats)
     m.laterality = _laterality(window, pats)
-    m.levels = _levels(window, pats) or (_levels(sent.text, pats) if m.concept in SPINE_CONCEPTS
+    m.levels = _levels(window, pats) or (_levels(sent_span.text, pats) if m.concept in SPINE_CONCEPTS
                                           or m.concept == "FRACTURE" else ())
     for kind in ("nondisplaced", "displaced"):
         if pats["displacement"][kind].search(window):

@@ -41,6 +41,29 @@ def normalize(code: str | None) -> str:
     return (code or "").strip().upper().replace(".", "")
 
 
+# Memoised normalisation: a file repeats the same few dozen codes and modifiers on every claim.
+_NORM: dict[str, str] = {}
+_MODS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _norm(code: str) -> str:
+    hit = _NORM.get(code)
+    if hit is None:
+        if len(_NORM) > 100_000:
+            _NORM.clear()
+        hit = _NORM[code] = normalize(code)
+    return hit
+
+
+def _norm_mods(mods: tuple[str, ...]) -> tuple[str, ...]:
+    hit = _MODS.get(mods)
+    if hit is None:
+        if len(_MODS) > 10_000:
+            _MODS.clear()
+        hit = _MODS[mods] = tuple(m.strip().upper() for m in mods if m and m.strip())
+    return hit
+
+
 def seventh_phase(code: str) -> str | None:
     """Encounter phase a 7th character states ("initial", "subsequent", "sequela")."""
     return _SEVENTH_PHASE.get(code[6]) if len(code) == 7 else None
@@ -219,7 +242,7 @@ def build_context(
         diagnoses = sorted(diagnoses, key=lambda d: d.position)
     dx = []
     for d in diagnoses:
-        code = d.code if _CLEAN.match(d.code) else normalize(d.code)  # readers normalise already
+        code = _norm(d.code)
         dx.append(DxFact(d.position, code, d.raw, d.qualifier, facts(code, dos)))
     lines = []
     for ln in claim.lines:
@@ -227,19 +250,18 @@ def build_context(
             units = float(ln.units)
         except (TypeError, ValueError):
             units = 1.0
-        proc = ln.procedure if _CLEAN.match(ln.procedure) else normalize(ln.procedure)
         mods = ln.modifiers
-        mods = (
-            tuple(mods)
-            if all(_CLEAN.match(m) for m in mods)
-            else tuple(m.strip().upper() for m in mods if m and m.strip())
-        )
-        lines.append(LineFact(ln.number, proc, mods, units, ln.date_of_service or claim_dos, ln.pointers, ln))
+        lines.append(LineFact(ln.number, _norm(ln.procedure), _norm_mods(tuple(mods)) if mods else (), units,
+                              ln.date_of_service or claim_dos, ln.pointers, ln))
     born = claim.patient.birth_date
+    sub = claim.subscriber
+    if born is None and sub is not None and claim.patient.relationship in (None, "", "18"):
+        born = sub.birth_date
     age = None
     if born is not None:
         age = dos.year - born.year - ((dos.month, dos.day) < (born.month, born.day))
-    sex = (claim.patient.sex or "").upper()[:1] or None
+    sex = (claim.patient.sex or (sub.sex if sub is not None and claim.patient.relationship in (None, "", "18")
+                                 else None) or "").upper()[:1] or None
     return ClaimContext(
         claim=claim,
         on=dos,

@@ -85,6 +85,7 @@ class Scrubber:
         self._code_note = _note_coder() if self.notes_dir is not None or notes is not None else None
         self._packs: dict[str | None, tuple[list[Rule], list[Policy], bool]] = {}
         self.note_errors: dict[str, str] = {}
+        self._by_payer: dict[tuple[str | None, str | None], tuple[Any, ...]] = {}
 
     # -- configuration resolved once per payer pack ---------------------------------------------
     def _for_pack(self, pack: PayerPack | None) -> tuple[list[Rule], list[Policy], bool]:
@@ -128,32 +129,20 @@ class Scrubber:
 
     # -- one claim -------------------------------------------------------------------------------
     def scrub_claim(self, claim: Claim, file: str | None = None) -> ClaimResult:
-        pack = self.config.pack_for(claim.payer.identifier, claim.claim_filing_indicator)
-        rules, policies, sex = self._for_pack(pack)
-        ctx = build_context(
-            claim,
-            on=self.on,
-            tables=self.tables,
-            codes=self.codes,
-            policies=policies,
-            sex_edits=sex,
-            note_loader=self._load_note if self._code_note else None,
-        )
+        key = (claim.payer.identifier, claim.claim_filing_indicator)
+        setup = self._by_payer.get(key)
+        if setup is None:
+            pack = self.config.pack_for(*key)
+            setup = self._by_payer[key] = (pack, *self._for_pack(pack))
+        pack, rules, policies, sex = setup
+        ctx = build_context(claim, on=self.on, tables=self.tables, codes=self.codes, policies=policies,
+                            sex_edits=sex, note_loader=self._load_note if self._code_note else None)
         findings: list[Finding] = []
+        add = findings.append
         for r in rules:
             for hit in r.check(ctx):
-                findings.append(
-                    Finding(
-                        r.id,
-                        r.category,
-                        r.severity,
-                        hit.message,
-                        list(hit.codes),
-                        hit.line,
-                        hit.fix or r.fix,
-                        r.reference,
-                    )
-                )
+                add(Finding(r.id, r.category, r.severity, hit.message, list(hit.codes), hit.line,
+                            hit.fix or r.fix, r.reference))
         if len(findings) > 1:
             findings.sort(key=lambda f: (f.line or 0, _RANK[f.severity], f.rule))
         note = None

@@ -113,7 +113,6 @@ class Policy:
     not_covered_procedures: dict[str, str]
     requires: dict[str, object]
     criteria: list[str]
-    applies_to: frozenset[str]
     reference: str = ""
     _cache: dict[str, bool] = field(default_factory=dict)
 
@@ -256,7 +255,6 @@ def load_policies(folder: Path | None = None) -> list[Policy]:
                 },
                 requires=dict(doc.get("requires") or {}),
                 criteria=[str(c) for c in doc.get("criteria") or ()],
-                applies_to=frozenset(str(x).upper() for x in doc.get("applies_to") or ()),
                 reference=str(doc.get("reference") or doc["title"]),
             )
         )

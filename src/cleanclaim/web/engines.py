@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -158,22 +159,47 @@ def _warm_scrub() -> None:
     scrub_claims([claim], config=scrub_config())
 
 
+_SEGMENT = re.compile(r"segment (\d+)(?: \((\w+)\))?")
+
+
+def _file_error(name: str | None, message: str, **where: Any) -> ApiError:
+    """422 for one unreadable file; segment number and id taken from the engine's fields or
+    from its standard `file: segment N (ID): detail` message (cleanclaim.errors.InputError)."""
+    text = message if name and message.startswith(f"{name}:") else f"{name}: {message}"
+    found = _SEGMENT.search(message)
+    if found and where.get("segment_number") is None:
+        where["segment_number"] = int(found.group(1))
+        where["segment_id"] = where.get("segment_id") or found.group(2)
+    return ApiError(422, "invalid_input", text, file=name, **where)
+
+
 def _reject_unreadable(report: dict[str, Any]) -> None:
-    """An upload is all or nothing: a file the engine could not read, or read no claim from,
-    fails the whole request (422), so nothing is stored half-way."""
+    """An upload is all or nothing: a file the engine could not read, a claim in it that could
+    not be read, or a file without any claim fails the whole request (422): nothing is stored
+    half-way, and the message says where to look."""
     for f in report.get("files", []):
         name = f.get("file")
         if f.get("error"):
-            raise ApiError(422, "invalid_input", f"{name}: {f['error']}", file=name,
-                           segment_number=f.get("segment_number"), segment_id=f.get("segment_id"))
+            raise _file_error(name, str(f["error"]), segment_number=f.get("segment_number"),
+                              segment_id=f.get("segment_id"))
         broken = [p for p in f.get("findings") or [] if isinstance(p, dict) and p.get("kind") == "structure"]
         if broken:   # a truncated or miscounted envelope: the file did not arrive whole
             first = broken[0]
-            raise ApiError(422, "invalid_input", f"{name}: {first.get('message')}", file=name,
-                           segment_number=first.get("segment_number"), segment_id=first.get("segment_id"))
+            raise _file_error(name, str(first.get("message")), segment_number=first.get("segment_number"),
+                              segment_id=first.get("segment_id"))
         if not f.get("claims"):
             problems = [p for p in (f.get("findings") or []) + (f.get("errors") or []) if isinstance(p, dict)]
             first = problems[0] if problems else {}
             why = f": {first['message']}" if first.get("message") else ""
             raise ApiError(422, "no_claims", f"{name}: no claim could be read{why}", file=name,
                            segment_number=first.get("segment_number"), segment_id=first.get("segment_id"))
+    unreadable = [u for u in report.get("unreadable", []) if isinstance(u, dict)]
+    if unreadable:
+        first = unreadable[0]
+        which = f"claim {first['claim_id']}" if first.get("claim_id") else "a claim"
+        more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
+        raise ApiError(422, "unreadable_claim", f"{first.get('file')}: {which} could not be read{more}: "
+                       f"{first.get('message')}", file=first.get("file"),
+                       segment_number=first.get("segment_number"), segment_id=first.get("segment_id"),
+                       details=[{k: u.get(k) for k in ("file", "claim_id", "message", "segment_number",
+                                                       "segment_id")} for u in unreadable[:20]])

@@ -34,8 +34,9 @@ class LimitAndLog:
         limit = self.max_bytes
 
         declared = _content_length(scope)
+        html = _wants_html(scope)
         if declared is not None and declared > limit:
-            await _too_large(send, limit)
+            await _too_large(send, limit, html)
             _log(scope, 413, started, request_id)
             return
 
@@ -61,10 +62,16 @@ class LimitAndLog:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not status["sent"]:
-                await _too_large(send, limit)
+                await _too_large(send, limit, html)
             status["code"] = 413
         finally:
             _log(scope, status["code"], started, request_id)
+
+
+def _wants_html(scope: dict) -> bool:
+    if scope["path"].startswith("/v1"):
+        return False
+    return any(name == b"accept" and b"text/html" in value for name, value in scope.get("headers", []))
 
 
 def _content_length(scope: dict) -> int | None:
@@ -77,12 +84,21 @@ def _content_length(scope: dict) -> int | None:
     return None
 
 
-async def _too_large(send: Any, limit: int) -> None:
-    body = json.dumps({"error": {"status": 413, "code": "payload_too_large",
-                                 "message": f"request body exceeds the {limit // (1024 * 1024)} MB limit",
-                                 "limit_bytes": limit}}).encode()
+async def _too_large(send: Any, limit: int, html: bool = False) -> None:
+    message = f"request body exceeds the {limit / (1024 * 1024):g} MB limit"
+    if html:   # a browser form post: a readable page, not JSON
+        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large</title>'
+                f'<link rel="stylesheet" href="/static/app.css"></head><body><main id="main">'
+                f'<section class="card narrow"><h1>413 — upload too large</h1><p class="alert" role="alert">'
+                f'The {message}. Upload fewer or smaller files.</p><p><a href="javascript:history.back()">'
+                f'Go back</a></p></section></main></body></html>').encode()
+        ctype = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps({"error": {"status": 413, "code": "payload_too_large", "message": message,
+                                     "limit_bytes": limit}}).encode()
+        ctype = b"application/json"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
+                "headers": [(b"content-type", ctype),
                             (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

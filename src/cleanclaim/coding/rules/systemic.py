@@ -27,8 +27,11 @@ def _organisms(ctx: CodingContext) -> list[Mention]:
 def meningitis(ctx: CodingContext) -> None:
     for m in ctx.established("MENINGITIS"):
         orgs = _organisms(ctx)
-        text = " ".join([m.text, m.sentence.text] + [o.text for o in orgs])
-        row = _first_match(domain()["meningitis"], text) or {"code": "G03.9"}
+        # the words of the diagnosis itself ("aseptic meningitis") outrank the rest of the sentence
+        # ("... negative bacterial cultures")
+        specific = [r for r in domain()["meningitis"] if r["words"] != "."]
+        row = _first_match(specific, m.evidence.text) or _first_match(
+            domain()["meningitis"], " ".join([m.sentence.text] + [o.text for o in orgs])) or {"code": "G03.9"}
         ctx.add(row["code"], [m], "Meningitis is documented as the cause of the presentation; neck pain, "
                 "stiffness, fever and headache are integral to it and are not coded separately. Sequenced "
                 "first as the condition chiefly responsible for the encounter.", "ICD-10-CM OCG I.B.5; IV.G",
@@ -99,6 +102,27 @@ def metastatic(ctx: CodingContext) -> None:
                 "secondary site the encounter is directed at.", "ICD-10-CM OCG I.C.2.d", rank=RANK + 1)
 
 
+def hematologic(ctx: CodingContext) -> None:
+    """Multiple myeloma / plasmacytoma in the cervical spine is a primary malignancy of bone marrow,
+    not a bone metastasis: C90.- (remission status as the 5th character)."""
+    found = [m for m in ctx.established("PRIMARY_CANCER") if re.search(r"myeloma|plasmacytoma", m.text, re.I)]
+    if not found:
+        return
+    m = found[0]
+    solitary = "plasmacytoma" in m.text.lower()
+    status = m.sentence.text.lower()
+    if re.search(r"\b(?:in )?relapse|relapsed|refractory\b", status):
+        fifth = "2"
+    elif re.search(r"(?<!not )\bin (?:complete |partial )?remission\b", status):
+        fifth = "1"
+    else:
+        fifth = "0"
+    code = f"C90.{'3' if solitary else '0'}{fifth}"
+    ctx.add(code, found, "Multiple myeloma (a primary malignancy of the marrow, not a metastasis) involving "
+            "the cervical spine is documented as the cause of the neck pain (integral, not coded); "
+            "remission status from the note.", "ICD-10-CM OCG I.C.2; I.B.5", rank=RANK)
+
+
 def ankylosing_spondylitis(ctx: CodingContext) -> None:
     found = ctx.established("ANKYLOSING_SPONDYLITIS")
     if not found:
@@ -140,7 +164,8 @@ def spinal_infection(ctx: CodingContext) -> None:
             _organism(ctx, found[0], codes[key])
     found = ctx.established("DISCITIS")
     if found:
-        infective = any(re.search(r"pyogenic|septic|infect|bacterial", m.text + " " + m.sentence.text, re.I)
+        infective = any(re.search(r"\b(?:pyogenic|septic|infect\w*|bacterial)\b",
+                                  m.text + " " + m.sentence.text, re.I)
                         for m in found) or bool(ctx.mentions("ORGANISM"))
         code = codes["DISCITIS_INFECTIVE_CERVICAL" if infective else "DISCITIS_CERVICAL"]
         ctx.add(code, found, "Cervical discitis is documented as the cause of the neck pain (integral, not "
@@ -153,6 +178,7 @@ def spinal_infection(ctx: CodingContext) -> None:
 def decide(ctx: CodingContext) -> None:
     meningitis(ctx)
     septic_arthritis(ctx)
+    hematologic(ctx)
     metastatic(ctx)
     ankylosing_spondylitis(ctx)
     spinal_infection(ctx)

@@ -45,10 +45,11 @@ def required_field_missing(ctx: ClaimContext) -> Iterator[Hit]:
         missing.append("member id (2010BA NM109)")
     if not c.payer.identifier:
         missing.append("payer id (2010BB NM109)")
-    pat = c.patient if c.patient.birth_date or not c.subscriber else c.subscriber
-    if not pat.birth_date:
+    # the subscriber's DMG stands in only when the patient is the subscriber (relationship 18 / unknown)
+    self_pay = c.subscriber is not None and c.patient.relationship in (None, "", "18")
+    if not (c.patient.birth_date or (self_pay and c.subscriber.birth_date)):  # type: ignore[union-attr]
         missing.append("patient birth date (DMG02)")
-    if not (c.patient.sex or (c.subscriber and c.subscriber.sex)):
+    if not (c.patient.sex or (self_pay and c.subscriber.sex)):  # type: ignore[union-attr]
         missing.append("patient sex (DMG03)")
     if not c.diagnoses:
         missing.append("diagnosis (HI)")
