@@ -22,7 +22,8 @@ def test_normalize_accepts_the_ways_coders_type_codes(raw, expected):
     assert normalize_code(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "M5", "M54.2.1", "M54..2", "MM54", "M54.21234", "bad!", None, 42])
+@pytest.mark.parametrize("raw", ["", "12345", "M5", "M54.2.1", "M54..2", "MM54", "M54.21234", "bad!",
+                                 None, 42])
 def test_normalize_rejects_what_cannot_be_a_code(raw):
     assert normalize_code(raw) is None
 

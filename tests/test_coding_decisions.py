@@ -66,6 +66,12 @@ def test_specific_condition_replaces_m54_2(text: str, expected: list[str]) -> No
     assert any(r.code == "M54.2" and "I.B.5" in r.reason for r in result.rejected)
 
 
+def test_excludes1_keeps_the_condition_the_note_names() -> None:
+    result = code_note("Assessment: torticollis and cervical dystonia.")
+    assert result.code_list == ["G24.3"]
+    assert any(r.code == "M43.6" and "Excludes1" in r.reason for r in result.rejected)
+
+
 def test_c_levels_use_the_most_superior_level_for_multilevel_disc_disease() -> None:
     assert codes("Assessment: disc herniations at C5-C6 and C4-C5 with radiculopathy.") == ["M50.121"]
 

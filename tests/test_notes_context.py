@@ -132,3 +132,10 @@ def test_semicolon_ends_a_negation() -> None:
 def test_data_files_name_source_and_effective_date(name: str) -> None:
     data = load_data(name)
     assert data["source"] and data["effective_date"]
+
+
+def test_return_visit_is_not_hypothetical_but_return_precautions_are() -> None:
+    assert not mention("Return visit for cervical dystonia; botulinum toxin injected.",
+                       "SPASMODIC_TORTICOLLIS").hypothetical
+    assert mention("Plan: NSAIDs. Return if fever or arm weakness develops.", "FEVER").hypothetical
+    assert mention("Plan: return to the ED for fever.", "FEVER").hypothetical

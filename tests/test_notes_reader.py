@@ -137,7 +137,7 @@ def test_pipeline_is_built_once_per_process() -> None:
 
     assert get_pipeline() is get_pipeline()
     assert [name for name, _ in get_pipeline().pipeline] == [
-        "cleanclaim_sentences", "medspacy_target_matcher", "medspacy_sectionizer", "medspacy_context"]
+        "cleanclaim_sentences", "medspacy_target_matcher", "cleanclaim_sectionizer", "medspacy_context"]
 
 
 def test_hard_wrapped_lines_stay_one_sentence_but_list_items_split() -> None:

@@ -236,3 +236,13 @@ def test_oversize_browser_upload_gets_a_readable_page(tmp_path):
 def sign_in_key(c: TestClient, key: str) -> None:
     r = c.post("/login", data={"key": key, "next": "/scrub"}, follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_openapi_docs_work_offline_and_describe_the_uploads(web):
+    docs = web.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert "cdn." not in docs.text and "unpkg" not in docs.text
+    spec = web.get("/openapi.json").json()
+    body = spec["paths"]["/v1/scrub"]["post"]["requestBody"]["content"]
+    assert {"application/edi-x12", "application/json", "multipart/form-data"} <= set(body)
+    assert "/health" in spec["paths"] and "/v1/code" in spec["paths"]

@@ -77,9 +77,7 @@ class _Mce:
             n = self.edits(group, on, **kw).get(edit, 0)
             if n == 0:
                 continue
-            if n >= len(group):
-                out.update(group)
-            elif len(group) == 1:
+            if n >= len(group) or len(group) == 1:
                 out.update(group)
             else:
                 mid = len(group) // 2

@@ -69,14 +69,25 @@ def _hierarchy_ok(code: str) -> bool:
 
 def excludes1_conflict(a: str, b: str) -> str | None:
     """The Excludes1 note text when a and b may never be reported together."""
+    hit = excludes1_owner(a, b)
+    return hit[1] if hit else None
+
+
+def excludes1_owner(a: str, b: str) -> tuple[str, str] | None:
+    """(the code whose Excludes1 note names the other, the note) or None. The owner is the less specific
+    of the pair (M54.2 excludes M50.-; M43.6 excludes G24.3), so it is the one to drop."""
     cs = _codeset()
     if cs is not None and _hierarchy_ok(a) and _hierarchy_ok(b):
         hit = cs.excludes1_conflict(a, b)
         if hit is None:
             return None
-        return f"{getattr(hit, 'owner', '')} Excludes1: {getattr(hit, 'note', '')}".strip()
+        owner = str(getattr(hit, "owner", "") or "").replace(".", "").upper()
+        na, nb = a.replace(".", "").upper(), b.replace(".", "").upper()
+        owned = a if na.startswith(owner) and owner else b if nb.startswith(owner) and owner else a
+        shown = cs.dotted(owner) if owner else ""
+        return owned, f"{shown} Excludes1: {getattr(hit, 'note', '')}".strip()
     for x, y in domain()["excludes1_fallback"]:
         for p, q in ((a, b), (b, a)):
             if p.startswith(x) and q.startswith(y):
-                return f"{x} Excludes1: {y}"
+                return p, f"{x} Excludes1: {y}"
     return None

@@ -62,16 +62,23 @@ def _sequence(ctx: CodingContext) -> None:
 
 
 def _excludes1(ctx: CodingContext) -> None:
-    kept = []
-    for c in ctx.codes:
-        clash = next((k for k in kept if codebook.excludes1_conflict(k.code, c.code)), None)
-        if clash is None:
-            kept.append(c)
-            continue
-        note = codebook.excludes1_conflict(clash.code, c.code)
-        ctx.reject(c.code, f"Excludes1 with {clash.code} ({note}); the two are never reported together "
-                   "(OCG I.A.12.a)")
-    ctx.codes[:] = kept
+    """Excludes1 pairs never appear together (OCG I.A.12.a): the code owning the note - the less
+    specific one - gives way to the condition its note names."""
+    dropped: set[str] = set()
+    codes = ctx.codes
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            if a.code in dropped or b.code in dropped:
+                continue
+            hit = codebook.excludes1_owner(a.code, b.code)
+            if hit is None:
+                continue
+            loser, note = hit
+            keep = b.code if loser == a.code else a.code
+            dropped.add(loser)
+            ctx.reject(loser, f"Excludes1 with {keep} ({note}); the two are never reported together "
+                       "(OCG I.A.12.a)")
+    ctx.codes[:] = [c for c in codes if c.code not in dropped]
 
 
 def _validate(ctx: CodingContext, on: date | None) -> None:

@@ -88,6 +88,36 @@ def _set_sentences(doc: Any) -> Any:
     return doc
 
 
+def _register_sectionizer() -> None:
+    """medspaCy's Sectionizer, minus its per-token `token._.section` writes (a Python attribute set on
+    every token of every note; the reader looks sections up from `doc._.sections` instead)."""
+    from medspacy.section_detection import Sectionizer
+    from medspacy.section_detection.section import Section
+    from spacy.language import Language
+
+    if "cleanclaim_sectionizer" in Language.factories:
+        return
+
+    class SectionsOnly(Sectionizer):
+        def __call__(self, doc: Any) -> Any:
+            matches = self._Sectionizer__matcher(doc)
+            sections = []
+            if not matches or matches[0][1] != 0:
+                sections.append(Section(None, 0, 0, 0, matches[0][1] if matches else len(doc)))
+            rule_map = self._Sectionizer__matcher.rule_map
+            for i, (match_id, start, end) in enumerate(matches):
+                rule = rule_map[self.nlp.vocab.strings[match_id]]
+                body_end = matches[i + 1][1] if i + 1 < len(matches) else len(doc)
+                sections.append(Section(rule.category, start, end, end, body_end, None, rule))
+            doc._.sections = sections
+            return doc
+
+    Language.factory("cleanclaim_sectionizer", default_config={
+        "rules": None, "span_attrs": None, "input_span_type": None})(
+        lambda nlp, name, rules, span_attrs, input_span_type: SectionsOnly(
+            nlp, name=name, rules=rules, span_attrs=span_attrs, input_span_type=input_span_type))
+
+
 def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(level_token) if tok == "LEVEL" else tok for tok in pattern]
 
@@ -120,8 +150,9 @@ def build_pipeline() -> Any:
                                     pattern=_expand_level(pattern, targets["level_token"])))
 
     sections = load_data("sections.yaml")
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None,
-                                                               "input_span_type": None})
+    _register_sectionizer()
+    sectionizer = nlp.add_pipe("cleanclaim_sectionizer", config={"rules": None, "span_attrs": None,
+                                                                 "input_span_type": None})
     sec_rules = []
     for category, titles in sections["sections"].items():
         for title in titles:

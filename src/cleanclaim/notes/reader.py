@@ -35,6 +35,7 @@ _NEGATION_BEFORE = re.compile(r"\b(no|not|without|denies|denied|negative for|abs
 _FLAGS = {"NEGATED_EXISTENCE": "negated", "HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical",
           "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _LEVELISH = re.compile(r"^(c[1-8]|t1|c[1-8]-c?[1-8]|c7-t1|[1-8]|-|–|/|and|,)$", re.I)
+_FRACTURE_WORD = re.compile(r"\bfractur\w*|\bfx\b", re.I)
 _BONE = re.compile(r"\b(spine|spinal|vertebra\w*|bone|bony|osseous|skeletal|lytic|blastic)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
 
@@ -182,8 +183,14 @@ def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict
     m.laterality = _laterality(window, pats)
     m.levels = _levels(window, pats) or (_levels(sent_span.text, pats) if m.concept in SPINE_CONCEPTS
                                           or m.concept == "FRACTURE" else ())
-    for kind in ("nondisplaced", "displaced"):
-        if pats["displacement"][kind].search(window):
+    # a fracture's displacement may sit further along its sentence ("C2 dens (type II), displaced
+    # anteriorly") when that sentence names only one fracture
+    places = [window]
+    if m.concept == "FRACTURE" and len(_FRACTURE_WORD.findall(sent_span.text)) == 1:
+        places.append(sent_span.text)
+    for place in places:
+        kind = next((k for k in ("nondisplaced", "displaced") if pats["displacement"][k].search(place)), None)
+        if kind:
             m.displacement = kind
             break
     for kind in ("chronic", "acute"):

@@ -39,9 +39,10 @@ def select_rules(
     rules: Iterable[Rule],
     select: list[str],
     ignore: list[str],
-    extra_select: list[str] = (),
-    extra_ignore: list[str] = (),
-) -> list[Rule]:  # type: ignore[assignment]
+    extra_select: Iterable[str] = (),
+    extra_ignore: Iterable[str] = (),
+) -> list[Rule]:
+    """Global select minus ignore, then a payer pack's own select (added) and ignore (removed)."""
     chosen = []
     for r in rules:
         on = any(selector_matches(r, s) for s in select) and not any(selector_matches(r, s) for s in ignore)
@@ -114,7 +115,9 @@ class Scrubber:
         assert self._code_note is not None
         cid = ctx.claim.claim_id
         text = self.notes.get(cid) if self.notes is not None else None
-        path = self.notes_dir / f"{cid}.txt" if self.notes_dir is not None and cid else None
+        # a claim id is data from the file: never let it name a path outside the notes folder
+        safe = bool(cid) and "/" not in cid and "\\" not in cid and cid not in (".", "..")
+        path = self.notes_dir / f"{cid}.txt" if self.notes_dir is not None and safe else None
         if text is None and path is not None and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
         if not text:

@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
         yield
         db.dispose()
 
-    app = FastAPI(title="cleanclaim", version=cleanclaim.__version__, lifespan=lifespan,
+    app = _app_class()(title="cleanclaim", version=cleanclaim.__version__, lifespan=lifespan,
                   description="Code notes to ICD-10-CM, scrub professional claims, analyse 835 denials. "
                               "Every endpoint except /health needs `Authorization: Bearer <key>` "
                               "(`cleanclaim keys create --role coder`).")
@@ -71,6 +71,15 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     _install_error_handlers(app)
     app.add_middleware(LimitAndLog, max_bytes=settings.max_upload_bytes)
     return app
+
+
+def _app_class():  # noqa: ANN202
+    """FastAPI whose /docs serves Swagger UI from the package, not a CDN (cleanclaim runs offline)."""
+    try:
+        from fastapi_offline import FastAPIOffline
+    except ImportError:
+        return FastAPI
+    return FastAPIOffline
 
 
 def _wants_html(request: Request) -> bool:

@@ -3,12 +3,15 @@ workbench (HttpOnly, SameSite=Strict, so other sites cannot ride on it)."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cleanclaim.web.errors import ApiError
 from cleanclaim.web.keys import Principal
 
 COOKIE = "cc_key"
+# Declares the scheme in OpenAPI (the Authorize button in /docs); checking stays in `require`.
+BEARER = HTTPBearer(auto_error=False, description="an API key from `cleanclaim keys create`")
 
 
 def bearer_key(request: Request) -> str | None:
@@ -32,7 +35,8 @@ def require(permission: str):  # noqa: ANN201 - FastAPI dependency factory
     """Dependency: a valid API key whose role grants `permission`, else 401 / 403."""
 
     # async: runs on the event loop, no thread hop; a cache miss is one indexed SELECT.
-    async def dependency(request: Request) -> Principal:
+    async def dependency(request: Request,
+                         _in_openapi: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal:
         if bearer_key(request) is None:
             raise ApiError(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'")
         who = principal_from(request, allow_cookie=False)

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from cleanclaim.coding.context import CodingContext
+from cleanclaim.coding.context import DIAGNOSIS_CONCEPTS, CodingContext
 from cleanclaim.notes.model import Span
 
 RANK = 90
@@ -107,7 +107,8 @@ def decide(ctx: CodingContext) -> None:
             a = offset + idx + piece.find(item)
             b = a + len(item)
             covered = [m for m in r.mentions if a <= m.start < b]
-            if any(ctx.in_domain(m) or m.concept in _COVERED for m in covered):
+            if any((m.concept in DIAGNOSIS_CONCEPTS and ctx.in_domain(m)) or m.concept in _COVERED
+                   for m in covered):
                 continue
             if any(not m.current or m.uncertain for m in covered):
                 continue
