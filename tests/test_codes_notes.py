@@ -76,3 +76,14 @@ def test_code_first_and_use_additional(cs):
 def test_inclusion_terms(cs):
     assert any("atlanto-axial" in t for t in cs.inclusion_terms("S13.4"))
     assert any("Brachial neuritis" in t for t in cs.lookup("M54.1").inclusion_terms)
+
+
+@pytest.mark.parametrize("code, category", [("M99.61", "M99"), ("M96.1", "M96"), ("C50.911", "C50"),
+                                            ("B20", "B20")])
+def test_one_category_blocks_keep_their_category(cs, code, category):
+    """simple-icd-10-cm names a one-category block like its category ("M99" is both)."""
+    chain = cs.ancestors(code)
+    assert category.replace(".", "") in chain and f"{category}-{category}" in chain
+    assert chain[-1].isdigit()  # ends at the chapter, no loop
+    assert cs.exists(category) and cs.lookup(category).description
+    assert cs.lookup("M99").reason.startswith("category header")

@@ -100,3 +100,16 @@ def test_corpus_never_tracebacks(shared_dir):
         for issue in result.issues:
             assert "\n" not in issue.line(str(path))
     assert {"clean", "errors"} <= outcomes
+
+
+def test_pyx12_crash_is_one_line_naming_the_segment(monkeypatch, capsys, clean_file, tmp_path):
+    # pyx12 raises IndexError on a composite with more components than the guide defines
+    # (seen in a public corpus file); we name the segment instead of showing its traceback.
+    text = clean_file.read_text()
+    sv1 = text.index("SV1*HC:") + len("SV1*HC:")
+    code_end = text.index("*", sv1)
+    p = tmp_path / "many-components.837"
+    p.write_text(text[:code_end] + ":::::::EXTRA DESCRIPTION" + text[code_end:])
+    rc, out, err = _run(monkeypatch, capsys, str(p))
+    assert rc == 2 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "(SV1)" in err and "segment " in err

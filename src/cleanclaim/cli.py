@@ -20,6 +20,12 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Offline ICD-10-CM code validation, claim scrubbing and denial analysis."""
+    # An explicit callback keeps `cleanclaim CMD` a group even when only CMD's module is imported.
+
+
 # Which module defines each top-level command: `cleanclaim lookup ...` imports only codes_cmd.
 COMMAND_MODULES = {
     "lookup": "codes_cmd", "search": "codes_cmd", "cache": "codes_cmd",
@@ -59,16 +65,13 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            print(f"cleanclaim: error: {exc.format_message()}", file=sys.stderr)
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        # typer ships its own copy of click: recognise its usage errors by shape, not by class.
+        fmt, code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+        if callable(fmt) and isinstance(code, int):
+            print(f"cleanclaim: error: {fmt()}", file=sys.stderr)
+            sys.exit(2 if code in (1, 2) else code)
+        if type(exc).__name__ == "Abort":
             sys.exit(130)
-        if isinstance(exc, click.exceptions.ClickException):
-            print(f"cleanclaim: error: {exc.format_message()}", file=sys.stderr)
-            sys.exit(exc.exit_code)
         print(f"cleanclaim: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         sys.exit(3)
     sys.exit(rc if isinstance(rc, int) else 0)

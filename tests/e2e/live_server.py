@@ -85,7 +85,7 @@ def live_server(db_url: str | None = None) -> Iterator[Server]:
                                 stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + 240   # a first run compiles the code-set cache
             while True:
                 try:
                     with urllib.request.urlopen(f"{url}/health", timeout=2) as r:

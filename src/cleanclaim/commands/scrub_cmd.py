@@ -45,6 +45,8 @@ def scrub(
         "(default: the nearest one with a tool.cleanclaim section).",
     ),
     no_fix: bool = typer.Option(False, "--no-fix", help="Table output without the fix lines."),
+    exit_zero: bool = typer.Option(
+        False, "--exit-zero", help="Exit 0 even with error findings (unreadable input still exits 2)."),
 ) -> None:
     """Scrub claims linter-style: exit 0 clean, 1 error findings, 2 unreadable input."""
     from datetime import date
@@ -90,7 +92,10 @@ def scrub(
     for fr in report.files:
         if fr.error:
             print(f"cleanclaim: error: {fr.error}", file=sys.stderr)
-    raise typer.Exit(report.exit_code)
+    code = report.exit_code
+    if exit_zero and code == 1:
+        code = 0
+    raise typer.Exit(code)
 
 
 @app.command()

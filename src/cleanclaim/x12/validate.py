@@ -154,16 +154,23 @@ def validate_file(path: str | os.PathLike[str], want_ack: bool = False) -> Valid
     logger.addHandler(handler)
     logger.propagate = False     # pyx12 logs every error to stderr otherwise
     err_json, ack = io.StringIO(), io.StringIO()
+    last_line = [0]
+
+    def _progress(seg: Any, src: Any, node: Any, valid: bool) -> None:
+        last_line[0] = src.get_cur_line()   # so a pyx12 crash can name the segment it choked on
+
     try:
         ok = pyx12.x12n_document.x12n_document(pyx12.params.params(), tmp, ack if want_ack else None,
-                                               None, None, err_json)
+                                               None, None, err_json, callback=_progress)
     except Exception as exc:  # noqa: BLE001 - pyx12 raises many kinds on odd input; report, never crash
         text = " ".join(str(exc).split())
         if "Map not found" in text:
             raise InputError(f"cannot validate: pyx12 has no map for this transaction ({text})",
                              file=file) from None
-        raise InputError(f"pyx12 could not validate this file: {type(exc).__name__}: {text}",
-                         file=file) from None
+        at = last_line[0] + 1 if last_line[0] else None
+        raise InputError(f"pyx12 failed on this segment ({type(exc).__name__}: {text}); often a composite "
+                         "with more components than the guide allows", file=file, segment_number=at,
+                         segment_id=ids[at] if at is not None and at < len(ids) else None) from None
     finally:
         logger.removeHandler(handler)
         logger.propagate = old_propagate
