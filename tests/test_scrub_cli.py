@@ -16,7 +16,7 @@ from cleanclaim.scrub import ScrubConfig, scrub_files
 
 def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cleanclaim.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "cleanclaim", *args], capture_output=True, text=True, cwd=cwd, timeout=120
     )
 
 
@@ -33,7 +33,7 @@ def test_readme_command_json_contract(examples, repo_dir):
     s = out["summary"]
     assert s["claims"] == s["clean"] + s["errors"] + s["warnings"] + s["unreadable"]
     assert s["claims"] == sum(f["claims"] for f in out["files"]) == len(out["claims"]) + s["unreadable"]
-    assert s["unreadable"] == 1 and out["unreadable"][0]["claim_id"] == "CLM1015"
+    assert s["unreadable"] == 0
     for claim in out["claims"]:
         assert set(claim) >= {"claim_id", "file", "patient_control", "total_charge", "findings"}
         for f in claim["findings"]:
@@ -54,11 +54,27 @@ def test_readme_command_json_contract(examples, repo_dir):
 def test_table_csv_and_notes(examples, repo_dir):
     table = cli("scrub", *examples, cwd=repo_dir)
     assert table.returncode == 1 and "CLM1016" in table.stdout and "NCCI001" in table.stdout
-    assert "17 claims in 5 file(s)" in table.stdout
+    assert "16 claims in 5 file(s)" in table.stdout
+    assert cli("scrub", "--exit-zero", *examples, cwd=repo_dir).returncode == 0
     run = cli("scrub", "--csv", "--notes", str(repo_dir / "examples" / "notes"), *examples, cwd=repo_dir)
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert run.returncode == 1
-    assert {r["rule"] for r in rows} >= {"DOC001", "DOC002", "DOC003", "DOC004", "READ"}
+    assert {r["rule"] for r in rows} >= {"DOC001", "DOC002", "DOC003", "DOC004"}
+
+
+def test_one_unreadable_claim_is_reported_and_the_rest_scrubbed(repo_dir):
+    broken = repo_dir / "examples" / "broken" / "unreadable-birth-date.json"
+    run = cli("scrub", "--json", str(broken), cwd=repo_dir)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "CLM1015" in lines[0] and "unreadable-birth-date.json" in lines[0]
+    out = json.loads(run.stdout)
+    assert [c["claim_id"] for c in out["claims"]] == ["CLM1018"]
+    assert out["summary"]["unreadable"] == 1 and out["summary"]["claims"] == 2
+    assert out["unreadable"][0]["claim_id"] == "CLM1015"
+    csv_run = cli("scrub", "--csv", "--exit-zero", str(broken), cwd=repo_dir)
+    assert csv_run.returncode == 2  # unreadable input is never waved through
+    assert "READ" in {r["rule"] for r in csv.DictReader(io.StringIO(csv_run.stdout))}
 
 
 def test_clean_claims_exit_zero(repo_dir, tmp_path):

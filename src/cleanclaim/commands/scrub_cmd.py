@@ -92,6 +92,12 @@ def scrub(
     for fr in report.files:
         if fr.error:
             print(f"cleanclaim: error: {fr.error}", file=sys.stderr)
+    for u in report.unreadable:  # one line per claim that could not be read
+        where = [u.file]
+        if u.segment_number is not None:
+            where.append(f"segment {u.segment_number} ({u.segment_id or '?'})")
+        claim = f"claim {u.claim_id}" if u.claim_id else "claim"
+        print(f"cleanclaim: error: {': '.join(where)}: {claim} not read: {u.message}", file=sys.stderr)
     code = report.exit_code
     if exit_zero and code == 1:
         code = 0

@@ -134,10 +134,11 @@ class ScrubReport:
 
     @property
     def exit_code(self) -> int:
-        """2 when a file could not be read; 1 when a claim has an error finding or could not be read."""
-        if self.summary.unreadable_files:
+        """2 when input could not be read (a whole file, or one claim in it: the rest of the file is
+        still scrubbed and reported); else 1 when a claim has an error finding; else 0."""
+        if self.summary.unreadable_files or self.summary.unreadable:
             return 2
-        return 1 if self.summary.errors or self.summary.unreadable else 0
+        return 1 if self.summary.errors else 0
 
     def as_dict(self) -> dict[str, object]:
         return {
