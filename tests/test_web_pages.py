@@ -114,6 +114,8 @@ def test_every_page_has_labelled_controls(web):
     sign_in(web)
     for url in ("/code", "/scrub", "/denials", "/lookup", "/lookup?q=neck+pain", "/audit"):
         check_page(web, url)
+        headers = web.get(url, headers=HTML).headers
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
     check_page(web, "/login")
 
 
@@ -192,7 +194,8 @@ def test_denials_dashboard_charts_worklist_and_appeal(web):
     assert r.status_code == 303
     html = web.get(r.headers["location"], headers=HTML).text
     page = Page(html)
-    assert {"chart-category", "chart-payer", "chart-carc", "worklist", "denial-rate"} <= page.ids
+    assert {"chart-category", "chart-payer", "chart-carc", "chart-denial-rate", "chart-preventable",
+            "worklist", "denial-rate"} <= page.ids
     assert html.count("<rect") >= 3
     m = re.search(r'href="(/denials/runs/\d+/claims/\d+/appeal)"', html)
     assert m

@@ -36,6 +36,7 @@ def main() -> None:
         page.click("button[type=submit]")
 
         page.fill("#note", sample_note())
+        page.screenshot(path=str(out / "code-form.png"))
         page.click("text=Code note")
         page.wait_for_selector("#note-text mark")
         page.locator(".code-card").first.focus()

@@ -115,6 +115,7 @@ def test_upload_an_835_and_see_the_chart(page, server):
     assert chart.locator("rect").count() >= 2
     assert page.locator("#chart-payer svg rect").count() >= 1
     assert page.locator("#chart-carc svg rect").count() >= 1
+    assert page.locator("#chart-denial-rate svg rect.error").count() == 1     # the denied share
     assert re.search(r"\d+(\.\d)?%", page.locator("#denial-rate").inner_text())
     page.locator("#worklist a", has_text="Draft appeal").first.click()
     letter = page.get_by_label("Letter")

@@ -62,11 +62,6 @@ def serve(
 
     settings, database = _open_db(db)
     os.environ["CLEANCLAIM_DB"] = settings.db_url   # worker processes read it
-    if workers > 1 and database.dialect == "sqlite":
-        # SQLite takes one writer at a time; processes would wait on each other's file locks.
-        print("cleanclaim: --workers > 1 needs PostgreSQL (--db postgresql://...); serving SQLite "
-              "with one worker", file=sys.stderr)
-        workers = 1
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     if count_keys(database) == 0:

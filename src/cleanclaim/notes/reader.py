@@ -186,6 +186,10 @@ def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict
     # a fracture's displacement may sit further along its sentence ("C2 dens (type II), displaced
     # anteriorly") when that sentence names only one fracture
     places = [window]
+    if m.concept == "FRACTURE":
+        # qualifiers stacked before the word ("nondisplaced type II odontoid (dens) fracture")
+        before = sent_span.text[max(0, m.start - sent_span.start - 60):m.end - sent_span.start]
+        places.append(_CLAUSE_CUT.split(before)[-1])
     if m.concept == "FRACTURE" and len(_FRACTURE_WORD.findall(sent_span.text)) == 1:
         places.append(sent_span.text)
     for place in places:

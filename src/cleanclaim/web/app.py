@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
         db.migrate()
+        db.start_checkpointer()
         if warm:
             engines.warm()
         log.info("ready database=%s", db.dialect)

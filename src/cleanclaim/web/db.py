@@ -7,6 +7,7 @@ PostgreSQL needs nothing special. The schema comes only from the Alembic migrati
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -14,6 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+try:
+    import fcntl
+except ImportError:  # Windows: worker processes fall back to SQLite's own busy handler
+    fcntl = None  # type: ignore[assignment]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -39,6 +45,8 @@ def _sqlite_tuning(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints run in the background (Database.start_checkpointer), not inside a user's commit.
+        cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -47,6 +55,33 @@ def _sqlite_tuning(engine: Engine) -> None:
         # read-then-write transaction can never fail with SQLITE_BUSY half-way.
         mode = "DEFERRED" if conn.get_execution_options().get("cc_readonly") else "IMMEDIATE"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class SqliteWriteLock:
+    """Thread lock + `flock` on `<db>.writelock`: one writer across threads and processes."""
+
+    def __init__(self, database: str | None) -> None:
+        self._thread = threading.Lock()
+        self._path = f"{database}.writelock" if database and database != ":memory:" else None
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._thread.acquire()
+        if self._path and fcntl is not None:
+            try:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread.release()
+                raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._fd is not None and fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
 
 
 class Database:
@@ -58,9 +93,12 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.engine.execution_options(cc_readonly=True),
                                     expire_on_commit=False)
-        # SQLite has one writer at a time. Threads of this process queue on a Python lock (woken at
-        # once) rather than in SQLite's busy handler, which sleeps up to 100 ms between retries.
-        self._write_lock = threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        # SQLite has one writer at a time. Writers queue on a lock that wakes them at once (a
+        # thread lock, plus a file lock shared by worker processes) rather than in SQLite's busy
+        # handler, which sleeps up to 100 ms between retries.
+        self._checkpointer: tuple[threading.Event, threading.Thread] | None = None
+        self._write_lock = (SqliteWriteLock(self.engine.url.database) if self.dialect == "sqlite"
+                            else nullcontext())
 
     @property
     def dialect(self) -> str:
@@ -86,7 +124,36 @@ class Database:
     def migrate(self) -> None:
         upgrade(self.engine)
 
+    def start_checkpointer(self, every: float = 1.0) -> None:
+        """SQLite: copy the WAL into the database once a second (PASSIVE: never blocks a writer),
+        so no request pays for a checkpoint. Other databases: nothing to do."""
+        if self.dialect != "sqlite" or not self.engine.url.database or self._checkpointer:
+            return
+        stop = threading.Event()
+
+        def run() -> None:
+            import sqlite3
+
+            conn = sqlite3.connect(self.engine.url.database, timeout=30, check_same_thread=False)
+            try:
+                while not stop.wait(every):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=run, name="sqlite-checkpoint", daemon=True)
+        thread.start()
+        self._checkpointer = (stop, thread)
+
     def dispose(self) -> None:
+        if self._checkpointer:
+            stop, thread = self._checkpointer
+            stop.set()
+            thread.join(timeout=5)
+            self._checkpointer = None
         self.engine.dispose()
 
 

@@ -14,6 +14,13 @@ from typing import Any
 log = logging.getLogger("cleanclaim.web")
 
 
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),             # the workbench is never framed (clickjacking)
+    (b"referrer-policy", b"no-referrer"),      # run ids in URLs stay on this site
+]
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -55,7 +62,8 @@ class LimitAndLog:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 status["sent"] = True
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS,
+                                      (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:

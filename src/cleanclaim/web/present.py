@@ -143,6 +143,10 @@ def dashboard(run: Any) -> dict[str, Any]:
 
     return {
         "claims": n, "denied_claims": denied_claims,
+        "partial_claims": int(summary.get("partially_denied_claims", 0) or 0),
+        "preventable_amount": float(summary.get("preventable_amount", 0) or 0),
+        "unpreventable_amount": max(float(summary.get("denied_amount", 0) or 0)
+                                    - float(summary.get("preventable_amount", 0) or 0), 0.0),
         "denial_rate": summary.get("denial_rate", summary.get("denial_rate_claims",
                                                               denied_claims / n if n else None)),
         "billed": summary.get("billed"), "paid": summary.get("paid"),

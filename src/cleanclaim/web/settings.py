@@ -40,4 +40,5 @@ class Settings:
         s = cls(db_url=normalize_db_url(db_url) if db_url else default_db_url())
         if mb:
             s.max_upload_bytes = int(float(mb) * 1024 * 1024)
+        s.secure_cookies = os.environ.get("CLEANCLAIM_SECURE_COOKIES", "") in ("1", "true", "yes")
         return s
