@@ -282,9 +282,18 @@ def _neuro(idx: _DocIndex, reading: NoteReading, pats: dict[str, Any]) -> None:
                                                _laterality(m.group(0), pats)))
 
 
+# a phase word inside an alternative the provider set aside ("favored acute fracture over chronic
+# non-union", "less likely delayed union") or negated ("no nonunion") says nothing about this encounter
+_SET_ASIDE = re.compile(r"(?:\b(?:no|not|without|rather than|instead of|less likely|unlikely|versus|vs\.?|"
+                        r"r/o|rule out)\b|"
+                        r"\b(?:favou?red|favou?ring|more likely|preferred)\b[^.;,()\n]*\bover\b)"
+                        r"[^.;,()\n]*$", re.I)
+
+
 def _phase(text: str, reading: NoteReading, pats: dict[str, Any]) -> None:
     for phase in ("sequela", "subsequent", "initial"):
-        m = pats["phase"][phase].search(text)
+        m = next((x for x in pats["phase"][phase].finditer(text)
+                  if not _SET_ASIDE.search(text[max(0, x.start() - 80):x.start()])), None)
         if m:
             reading.encounter_phase = phase
             reading.phase_evidence = Span(m.start(), m.end(), m.group(0))

@@ -25,7 +25,10 @@ _PHASE_TEXT = {
 }
 
 
-_NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|never)\b[^.;]*$", re.I)
+# negated, or an alternative the physician set aside ("favored acute fracture over chronic non-union")
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|never|rather than|"
+                             r"(?:favou?red|favou?ring|more likely|preferred)\b[^.;]*\bover|instead of|"
+                             r"less likely|unlikely|versus|vs\.?|r/o|rule out)\b[^.;]*$", re.I)
 
 
 def _affirmed(pattern: str, text: str) -> bool:
@@ -41,6 +44,16 @@ def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
     text = " ".join(m.sentence.text for m in mentions) + " " + ctx.reading.text
     if phase == "sequela":
         return "S"
+    if ctx.inpatient:
+        # an admission for the injury is active treatment (OCG I.C.19.a); a planned clinic follow-up
+        # does not make this stay a subsequent encounter. Only a nonunion or delayed healing stated in
+        # the diagnosis itself does.
+        own = " ".join(m.sentence.text for m in mentions if m.diagnostic)
+        if fracture and _affirmed(r"\bnon-?union\b", own):
+            return "K"
+        if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", own):
+            return "G"
+        phase = "initial"
     if phase == "subsequent":
         if fracture and _affirmed(r"\bnon-?union\b", text):
             return "K"

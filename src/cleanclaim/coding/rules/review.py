@@ -32,8 +32,18 @@ _SKIP = re.compile(
 _HEADING = re.compile(r"\n\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")
 _STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
 _MIN_SCORE = 0.6
-_COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE"})
+_COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE",
+                      "PARESTHESIA"})
 
+
+# an assessment item sited in the neck (not the uterine cervix) or named as the pain's cause
+_NECK_SITE = re.compile(r"\b(neck|cervical|nuchal|submandibular|sternocleidomastoid|scm|paraspinal|"
+                        r"retropharyngeal|parapharyngeal|thyroiditis)\b", re.I)
+_NOT_NECK = re.compile(r"\b(cervix|uter\w*|pap|cin\s*\d?|intraepithelial|dysplasia|os)\b|cervical "
+                       r"(?:cancer|carcinoma|polyp|insufficiency|ectropion|stenosis of the cervix)", re.I)
+_CAUSE = re.compile(r"\b(due to|secondary to|2/2|caused by|from|related to|attributed to|because of|"
+                    r"attributable to)\b", re.I)
+_INFLAMMATORY = re.compile(r"itis\b|infect|abscess|cellulitis|sepsis", re.I)
 
 _HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:on|continue\w*|controlled|uncontrolled|stable|managed|"
                        r"well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
@@ -83,6 +93,7 @@ def decide(ctx: CodingContext) -> None:
     sections = [(s, e) for cat, s, e in r.sections if cat == "assessment"]
     if not sections:
         return
+    explaining = []
     for start, end in sections:
         body = r.text[start:end]
         # skip the title itself
@@ -106,6 +117,10 @@ def decide(ctx: CodingContext) -> None:
                 continue
             a = offset + idx + piece.find(item)
             b = a + len(item)
+            cause = _stated_cause(ctx, a, b)
+            if cause is not None:  # "neck pain due to X": X is the item
+                a = cause
+                item = r.text[a:b]
             covered = [m for m in r.mentions if a <= m.start < b]
             if any((m.concept in DIAGNOSIS_CONCEPTS and ctx.in_domain(m)) or m.concept in _COVERED
                    for m in covered):
@@ -129,6 +144,56 @@ def decide(ctx: CodingContext) -> None:
                          rank=RANK, needs_review=True, confidence=round(min(0.7, score * 0.7), 2),
                          extra_evidence=[Span(a, b, r.text[a:b])])
             a_.position = a
+            # only a definitive diagnosis explains the pain: not a symptom (R) or a status (Z)
+            if code[:1] not in {"R", "Z"} and _explains_neck_pain(ctx, item, a, b):
+                explaining.append(a_)
+    if explaining:
+        _drop_integral_symptoms(ctx, explaining)
+
+
+def _stated_cause(ctx: CodingContext, a: int, b: int) -> int | None:
+    """Where the cause starts in an item that names neck pain as due to it ("neck pain 2/2 X")."""
+    for m in ctx.mentions("NECK_PAIN"):
+        if a <= m.start < b and m.current:
+            link = _CAUSE.search(ctx.reading.text, m.end, b)
+            if link is not None and link.start() - m.end < 40:
+                rest = ctx.reading.text[link.end():b]
+                return link.end() + len(rest) - len(rest.lstrip(" :"))
+    return None
+
+
+def _explains_neck_pain(ctx: CodingContext, item: str, a: int, b: int) -> bool:
+    """A definitive diagnosis sited in the neck ("acute cervical lymphadenitis") or documented as the
+    cause of the neck pain ("neck pain due to X") accounts for the pain."""
+    if _NECK_SITE.search(item) and not _NOT_NECK.search(item):
+        return True
+    for m in ctx.mentions("NECK_PAIN"):
+        s = m.sentence
+        if not (s.start <= a < s.end) or m.start > a:
+            continue
+        link = _CAUSE.search(ctx.reading.text, m.end, a + 1)
+        if link is not None:
+            return True
+    return False
+
+
+def _drop_integral_symptoms(ctx: CodingContext, explaining: list) -> None:
+    """Signs and symptoms routinely associated with a definitive diagnosis are not coded (OCG I.B.5);
+    the confirmed diagnosis is listed first (OCG IV.G), still marked for review."""
+    from cleanclaim.coding.codebook import domain
+
+    names = ", ".join(c.code for c in explaining)
+    integral = {domain()["simple_codes"]["NECK_PAIN"]}
+    if any(_INFLAMMATORY.search(c.description or "") for c in explaining):
+        integral.add(domain()["symptom_codes"]["FEVER"])  # fever is part of an infection or inflammation
+    for c in explaining:
+        c.rank = 15
+        c.rationale += " It accounts for the neck pain, so it is listed first (OCG IV.G) and the integral " \
+                       "symptoms are not coded (OCG I.B.5)."
+    for code in sorted(integral):
+        if any(c.code == code for c in ctx.codes):
+            ctx.reject(code, f"symptom integral to {names} (OCG I.B.5)")
+    ctx.codes[:] = [c for c in ctx.codes if c.code not in integral]
 
 
 def _shares_a_word(head: str, matched: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cleanclaim.coding.codebook import domain
+from cleanclaim.coding.codebook import domain, is_billable
 from cleanclaim.coding.context import CodingContext
 from cleanclaim.notes.model import Mention
 
@@ -79,27 +79,51 @@ def metastatic(ctx: CodingContext) -> None:
     row = _first_match(domain()["primary_cancers"], p.text)
     if row is None:
         return
-    active = re.search(r"\b(on (?:chemo\w*|immuno\w*|pembrolizumab|osimertinib|\w+mab|\w+nib|hormone|"
-                       r"therapy|treatment)|under (?:active )?treatment|receiving|undergoing|current|active|"
-                       r"metastatic|newly diagnosed)\b", p.sentence.text, re.I)
-    treated = not active and (p.historical or bool(re.search(
-        r"\b(history of|h/o|s/p|status post|treated|remission|no evidence of|resected|excised|mastectomy|"
-        r"lumpectomy|prostatectomy|nephrectomy|lobectomy|pneumonectomy|thyroidectomy|colectomy|"
-        r"no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b",
-        p.sentence.text, re.I)))
+    # every mention of the same primary tells its status and side (HPI, assessment, history line)
+    same = [q for q in primaries if _first_match(domain()["primary_cancers"], q.text) is row]
+    active = any(_unnegated(_ACTIVE, q.sentence.text) for q in same)
+    treated = not active and any(q.historical or _TREATED.search(q.sentence.text) for q in same)
     if treated and row.get("history"):
-        ctx.add(row["history"], [p], "The primary malignancy is documented as previously treated with no "
-                "current primary; personal history code with the metastatic site.",
+        ctx.add(row["history"], [p], "The primary malignancy is documented as excised or eradicated, with "
+                "no further treatment directed to its site and no evidence of it: personal history code "
+                "with the metastatic site, which is sequenced first.",
                 "ICD-10-CM OCG I.C.2.d", rank=RANK, confidence=0.75)
         ctx.query("primary site", "Is the primary malignancy still present or under treatment? The note "
                   "describes it as treated; history code Z85 assumed.")
         return
-    lat = p.laterality if p.laterality in {"right", "left"} else "unspecified"
-    key = f"male_{lat}" if (ctx.sex or "").upper().startswith("M") and f"male_{lat}" in row else lat
-    code = row.get(key) or row.get("unspecified")
+    sides = [q.laterality for q in same if q.laterality in {"right", "left"}]
+    lat = sides[0] if sides and len(set(sides)) == 1 else "unspecified"
+    male = (ctx.sex or "").upper().startswith("M")
+    code = None
+    for key in ((f"male_{lat}", "male_unspecified") if male else ()) + (lat, "unspecified"):
+        candidate = row.get(key)
+        if candidate and is_billable(candidate, ctx.on) is not False:
+            code = candidate
+            break
     if code:
-        ctx.add(code, [p], "Primary malignancy documented with the metastatic disease; coded after the "
-                "secondary site the encounter is directed at.", "ICD-10-CM OCG I.C.2.d", rank=RANK + 1)
+        why = "Primary malignancy documented with the metastatic disease; coded after the secondary site " \
+              "the encounter is directed at."
+        if lat != "unspecified":
+            why += f" Laterality documented: {lat}."
+        ctx.add(code, [p], why, "ICD-10-CM OCG I.C.2.d; I.B.13", rank=RANK + 1)
+
+
+# the primary is still present or treated now ("on letrozole", "undergoing chemotherapy")
+_ACTIVE = re.compile(r"\b(on (?:chemo\w*|immuno\w*|pembrolizumab|osimertinib|\w+mab|\w+nib|\w+zole|hormone|"
+                     r"therapy|treatment)|under (?:active )?treatment|receiving|undergoing|current|currently|"
+                     r"active|metastatic|newly diagnosed)\b", re.I)
+# excised or eradicated, no further treatment, no evidence of it (OCG I.C.2.d)
+_TREATED = re.compile(
+    r"\b(history of|hx|h/o|s/p|status post|treated|remission|no evidence of|resected|excised|mastectomy|"
+    r"lumpectomy|prostatectomy|nephrectomy|lobectomy|pneumonectomy|thyroidectomy|colectomy|"
+    r"no (?:\w+ )?recurrence|no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b",
+    re.I)
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|nor|denies)\b[^.;,]*$", re.I)
+
+
+def _unnegated(rx: re.Pattern[str], text: str) -> bool:
+    """A match not negated in its clause ("no adjuvant or current therapy" is not current therapy)."""
+    return any(not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in rx.finditer(text))
 
 
 def hematologic(ctx: CodingContext) -> None:

@@ -1,0 +1,159 @@
+"""Official-guideline behaviours found missing by an independent reviewer, each rule tested on notes
+phrased several ways (all synthetic): negated and hypothetical conditions, displacement wording,
+uncertain outpatient diagnoses, integral symptoms, neoplasm history, inpatient fracture phase."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanclaim.coding import code_note
+
+
+def codes(text: str, setting: str = "outpatient") -> list[str]:
+    return code_note(text, setting=setting).code_list
+
+
+# --- negated and hypothetical myelopathy is not coded (OCG III.C / IV.H: only documented conditions) ---
+
+@pytest.mark.parametrize("text", [
+    "Neck and arm stiffness. MRI: cervical canal stenosis C5-C6.\nExam: gait normal; no evidence of "
+    "myelopathy.\nAssessment: cervical spinal stenosis without myelopathy.\nPlan: PT.",
+    "68M with known cervical canal stenosis at C3-C4. Hoffmann negative. No signs of myelopathy today.\n"
+    "A: Cervical spinal stenosis.\nP: Recheck in 6 months; return if signs of myelopathy develop.",
+    "Assessment: cervical stenosis C6-C7, no myelopathy.\nPlan: reviewed red flags of myelopathy with the "
+    "patient (hand clumsiness, falls) and when to call.",
+    "Assessment: cervical spinal stenosis at C4-C5.\nPlan: observation. Counseled on myelopathy warning "
+    "symptoms; will consider surgery should they appear.",
+    "Impression: Cervical canal stenosis C5-6.\nPlan: Discussed signs of myelopathy such as dropping "
+    "objects; surveillance MRI in a year.",
+])
+def test_negated_or_future_myelopathy_is_not_coded(text: str) -> None:
+    got = codes(text)
+    assert got[0] == "M48.02"
+    assert not any(c.startswith("G95") or c.startswith("G99") or c == "M47.12" for c in got)
+
+
+def test_documented_myelopathy_still_coded_beside_warning_text() -> None:
+    got = codes("Exam: hyperreflexia, positive Hoffmann bilaterally, broad-based gait.\nAssessment: "
+                "cervical spondylosis with myelopathy C5-C6.\nPlan: surgical referral; fall precautions.")
+    assert got[0] == "M47.12"
+
+
+# --- displacement: "nondisplaced" read before "displaced" (OCG I.C.19.c.1 default only when unstated) ---
+
+@pytest.mark.parametrize("text", [
+    "Neck pain as a late effect of a nondisplaced type II odontoid (dens) fracture from a fall 2 years ago; "
+    "fracture healed.\nAssessment: chronic neck pain, sequela of old C2 dens fracture.",
+    "Residual neck stiffness after an old non-displaced type 2 dens fracture of C2, healed in a collar.\n"
+    "A: Neck stiffness and pain - sequela of C2 odontoid fracture.",
+    "Persistent neck pain due to a remote undisplaced type II odontoid process fracture (C2), which healed.\n"
+    "Assessment: sequela of C2 dens fracture.",
+])
+def test_nondisplaced_dens_fracture_sequela(text: str) -> None:
+    got = codes(text)
+    assert "S12.112S" in got and "S12.110S" not in got
+
+
+def test_displaced_dens_fracture_default_still_displaced() -> None:
+    got = codes("ED: fell from a ladder this morning. CT: type II odontoid fracture of C2, displaced 3 mm "
+                "posteriorly.\nAssessment: displaced type II dens fracture.", "ED")
+    assert got[0] == "S12.110A"
+
+
+# --- an uncertain cause outpatient / ED: every documented symptom is coded (OCG IV.H) ----------------
+
+@pytest.mark.parametrize("text,setting", [
+    ("CC: sore neck, pins and needles in the left fingers for 2 weeks.\nExam: reflexes symmetric.\n"
+     "Assessment: neck pain with left hand tingling, suspected C7 radiculopathy.\nPlan: MRI.", "outpatient"),
+    ("ED: neck pain radiating to the R arm with paresthesias of the hand.\nImpression: Neck pain and "
+     "right arm paresthesia - possible cervical radiculopathy.\nPlan: NSAID, outpatient MRI.", "ED"),
+    ("Assessment: 1. Cervicalgia. 2. Paresthesia of the left hand, question C6 radiculopathy versus carpal "
+     "tunnel syndrome.\nPlan: EMG/NCS ordered.", "outpatient"),
+])
+def test_uncertain_cause_codes_every_symptom(text: str, setting: str) -> None:
+    got = codes(text, setting)
+    assert got[0] == "M54.2" and "R20.2" in got
+    assert "M54.12" not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Neck pain radiating to the left thumb with tingling. Exam: diminished sensation in the C6 dermatome, "
+    "weak biceps, reduced brachioradialis reflex.\nAssessment: left C6 radiculopathy with paresthesias.",
+    "Assessment: cervical radiculopathy, right C7, causing tingling of the middle finger and neck pain. "
+    "Exam: triceps 4/5, absent triceps reflex.",
+])
+def test_paresthesia_integral_to_established_radiculopathy(text: str) -> None:
+    got = codes(text)
+    assert got == ["M54.12"]
+
+
+def test_denied_tingling_is_not_coded() -> None:
+    got = codes("Neck pain 5 days after gardening. Denies tingling or weakness.\nAssessment: neck pain, "
+                "no paresthesias; possible muscle strain.\nPlan: heat, stretches.")
+    assert got == ["M54.2"]
+
+
+# --- a definitive out-of-domain diagnosis that explains the neck pain goes first, symptoms dropped ----
+
+@pytest.mark.parametrize("text,setting,diagnosis", [
+    ("ED\n6 y/o with 2 days of left neck pain and a tender lump under the jaw, temp 38.9.\nExam: tender "
+     "enlarged left cervical node, no fluctuance.\nDx: Acute lymphadenitis of the neck, left.\nRx: "
+     "amoxicillin-clavulanate.", "ED", "L04.0"),
+    ("Urgent care. Neck pain and fever since Sunday; tender swollen anterior cervical nodes.\nAssessment: "
+     "Acute cervical lymphadenitis.\nPlan: cephalexin, warm compresses.", "outpatient", "L04.0"),
+    ("CC: anterior neck pain radiating to the jaw, fatigue, palpitations after a viral illness.\nExam: "
+     "exquisitely tender thyroid.\nAssessment: Neck pain due to subacute thyroiditis.\nPlan: NSAIDs, "
+     "propranolol, TSH in 4 weeks.", "outpatient", "E06.1"),
+])
+def test_definitive_cause_outside_domain_replaces_neck_pain(text: str, setting: str, diagnosis: str) -> None:
+    result = code_note(text, setting=setting)
+    got = result.code_list
+    assert got[0] == diagnosis
+    assert "M54.2" not in got and "R50.9" not in got
+    assert any(r.code == "M54.2" for r in result.rejected)
+
+
+def test_unrelated_comorbidity_leaves_neck_pain_coded() -> None:
+    got = codes("Neck pain after a long drive, 3 days. Neuro intact.\nAssessment: 1. Acute neck pain. "
+                "2. Hypothyroidism - continue levothyroxine.\nPlan: heat, stretches.")
+    assert got[0] == "M54.2"
+
+
+@pytest.mark.parametrize("text", [
+    "Neck ache at the end of the work day.\nAssessment: neck pain due to poor posture at the computer.\n"
+    "Plan: ergonomic review.",
+    "A: Neck pain from sleeping in an awkward position; neuro intact.\nP: heat, ibuprofen.",
+])
+def test_non_diagnosis_cause_keeps_neck_pain(text: str) -> None:
+    assert codes(text)[0] == "M54.2"
+
+
+# --- inpatient stay for a fracture is active treatment: 7th character A (OCG I.C.19.a, II.H) ---------
+
+@pytest.mark.parametrize("text", [
+    "DISCHARGE SUMMARY\n79F tripped on a rug, neck pain. CT: nondisplaced type II dens fracture; favored "
+    "acute fracture over chronic non-union.\nTreated in a hard collar.\nDischarge diagnosis: probable acute "
+    "nondisplaced type II odontoid fracture.\nFollow-up: neurosurgery clinic in 2 weeks.",
+    "Admission H&P. Fall from standing yesterday. CT C-spine: undisplaced type 2 odontoid fracture of C2, "
+    "less likely old nonunion.\nAssessment: suspected acute nondisplaced type II dens fracture.\n"
+    "Plan: admit, Aspen collar, PT; f/u spine clinic after discharge.",
+    "Hospital course: 84M admitted after a fall down stairs; C2 odontoid fracture, type II, non-displaced, "
+    "managed in a collar.\nFinal diagnoses: 1. Nondisplaced type II dens fracture. 2. Hypertension.\n"
+    "Follow up with orthopedic spine in 10 days with x-rays.",
+])
+def test_inpatient_fracture_is_active_treatment(text: str) -> None:
+    got = codes(text, "inpatient")
+    assert got[0] == "S12.112A"
+
+
+def test_inpatient_admission_for_stated_nonunion_keeps_k() -> None:
+    got = codes("Admitted for posterior C1-C2 fusion.\nDiagnosis: nonunion of a type II odontoid fracture "
+                "of C2, nondisplaced, injured 8 months ago.", "inpatient")
+    assert got[0] == "S12.112K"
+
+
+def test_outpatient_rejected_nonunion_does_not_make_a_followup() -> None:
+    got = codes("ED: fell off a bike today, neck pain. CT: type II dens fracture, nondisplaced; favored "
+                "acute injury over chronic non-union.\nAssessment: acute nondisplaced type II odontoid "
+                "fracture.\nPlan: collar.", "ED")
+    assert got[0] == "S12.112A"
