@@ -157,3 +157,43 @@ def test_outpatient_rejected_nonunion_does_not_make_a_followup() -> None:
                 "acute injury over chronic non-union.\nAssessment: acute nondisplaced type II odontoid "
                 "fracture.\nPlan: collar.", "ED")
     assert got[0] == "S12.112A"
+
+
+# --- metastasis with an excised primary: C79.51 first, then Z85 (OCG I.C.2.d) -------------------------
+
+@pytest.mark.parametrize("text,setting,history", [
+    ("Discharge summary. 70M, prostate cancer s/p radical prostatectomy 2018, no current therapy.\nBiopsy: "
+     "metastatic adenocarcinoma of prostatic origin in C6.\nFinal diagnoses: 1. Metastasis to C6 vertebra "
+     "from prostate cancer. 2. History of prostate cancer, no local recurrence.", "inpatient", "Z85.46"),
+    ("Oncology follow-up. Hx renal cell carcinoma, left nephrectomy 2017, completed treatment, no evidence of "
+     "recurrence at the renal bed.\nAssessment: bone metastasis to the cervical spine (C3) from kidney "
+     "cancer.\nPlan: SBRT.", "outpatient", "Z85.528"),
+    ("Neck pain x 6 weeks. MRI: lytic C4 lesion, biopsy metastatic carcinoma.\nPMH: lung cancer, right "
+     "upper lobectomy 2019, resected, no further treatment.\nA: Metastasis to C4 vertebra from lung "
+     "cancer.", "outpatient", "Z85.118"),
+])
+def test_metastasis_with_excised_primary_uses_history_code(text: str, setting: str, history: str) -> None:
+    got = codes(text, setting)
+    assert got[:2] == ["C79.51", history]
+    assert not any(c.startswith(("C61", "C64", "C34")) for c in got)
+
+
+def test_metastasis_with_primary_under_treatment_codes_the_primary() -> None:
+    got = codes("62F with right breast carcinoma diagnosed 2022, currently on anastrozole.\nImpression: "
+                "metastasis to C5 from right breast cancer; neck pain due to the metastasis.\nPlan: RT to C5.")
+    assert got == ["C79.51", "C50.911"]
+
+
+# --- primary laterality from any mention of the same primary (ICD-10-CM I.B.13) -----------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("Referral: metastatic breast cancer to the neck spine.\nImpression: osseous metastasis to C6 from left "
+     "breast cancer, on letrozole.", "C50.912"),
+    ("Assessment: metastatic breast cancer, on palbociclib.\nC3 vertebral metastasis; primary is right breast "
+     "cancer, currently on treatment.", "C50.911"),
+    ("Impression: cervical spine (C2) metastasis from lung cancer under active treatment; primary in the "
+     "left lung cancer per oncology, on osimertinib.", "C34.92"),
+])
+def test_primary_laterality(text: str, expected: str) -> None:
+    got = codes(text)
+    assert got[0] == "C79.51" and expected in got

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from cleanclaim.scrub.registry import CATEGORIES
+
 __all__ = [
     "DENIAL_CATEGORIES",
     "NOT_DENIAL",
@@ -41,34 +43,9 @@ DENIAL_CATEGORIES = (
 )
 NOT_DENIAL = frozenset({"contractual", "patient_responsibility"})
 
-SCRUB_CATEGORIES = frozenset(
-    {
-        "invalid_code",
-        "non_billable_code",
-        "missing_7th_character",
-        "code_not_valid_on_dos",
-        "excludes1_conflict",
-        "symptom_with_definitive_dx",
-        "external_cause_primary",
-        "manifestation_primary",
-        "sequencing",
-        "age_conflict",
-        "sex_conflict",
-        "pointer_invalid",
-        "npi_invalid",
-        "missing_required_field",
-        "duplicate_line",
-        "charge_mismatch",
-        "ncci_ptp",
-        "mue_units",
-        "modifier",
-        "medical_necessity",
-        "more_specific_code_documented",
-        "code_not_supported_by_documentation",
-        "seventh_character_mismatch",
-        "documentation_gap",
-    }
-)
+# The scrub finding vocabulary (docs/contracts.md) lives with the rules; a denial is preventable
+# when one of these categories covers its cause.
+SCRUB_CATEGORIES = CATEGORIES
 
 
 @dataclass(slots=True, frozen=True)

@@ -81,7 +81,9 @@ def metastatic(ctx: CodingContext) -> None:
         return
     # every mention of the same primary tells its status and side (HPI, assessment, history line)
     same = [q for q in primaries if _first_match(domain()["primary_cancers"], q.text) is row]
-    active = any(_unnegated(_ACTIVE, q.sentence.text) for q in same)
+    # "metastatic breast cancer" speaks for the primary only in the diagnosis chosen, not in a biopsy line
+    active = bool(_METASTATIC.search(p.sentence.text)) or any(_unnegated(_ACTIVE, q.sentence.text)
+                                                              for q in same)
     treated = not active and any(q.historical or _TREATED.search(q.sentence.text) for q in same)
     if treated and row.get("history"):
         ctx.add(row["history"], [p], "The primary malignancy is documented as excised or eradicated, with "
@@ -111,7 +113,8 @@ def metastatic(ctx: CodingContext) -> None:
 # the primary is still present or treated now ("on letrozole", "undergoing chemotherapy")
 _ACTIVE = re.compile(r"\b(on (?:chemo\w*|immuno\w*|pembrolizumab|osimertinib|\w+mab|\w+nib|\w+zole|hormone|"
                      r"therapy|treatment)|under (?:active )?treatment|receiving|undergoing|current|currently|"
-                     r"active|metastatic|newly diagnosed)\b", re.I)
+                     r"active|newly diagnosed)\b", re.I)
+_METASTATIC = re.compile(r"\bmetastatic\b", re.I)
 # excised or eradicated, no further treatment, no evidence of it (OCG I.C.2.d)
 _TREATED = re.compile(
     r"\b(history of|hx|h/o|s/p|status post|treated|remission|no evidence of|resected|excised|mastectomy|"
