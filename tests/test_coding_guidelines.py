@@ -163,10 +163,11 @@ def test_outpatient_rejected_nonunion_does_not_make_a_followup() -> None:
 
 @pytest.mark.parametrize("text,setting,history", [
     ("Discharge summary. 70M, prostate cancer s/p radical prostatectomy 2018, no current therapy.\nBiopsy: "
-     "metastatic adenocarcinoma of prostatic origin in C6.\nFinal diagnoses: 1. Metastasis to C6 vertebra "
-     "from prostate cancer. 2. History of prostate cancer, no local recurrence.", "inpatient", "Z85.46"),
-    ("Oncology follow-up. Hx renal cell carcinoma, left nephrectomy 2017, completed treatment, no evidence of "
-     "recurrence at the renal bed.\nAssessment: bone metastasis to the cervical spine (C3) from kidney "
+     "metastatic adenocarcinoma of prostatic origin in C6.\nFinal diagnoses: 1. Metastasis to C6 "
+     "vertebra from prostate cancer. 2. History of prostate cancer, no local recurrence.",
+     "inpatient", "Z85.46"),
+    ("Oncology follow-up. Hx renal cell carcinoma, left nephrectomy 2017, completed treatment, no evidence "
+     "of recurrence at the renal bed.\nAssessment: bone metastasis to the cervical spine (C3) from kidney "
      "cancer.\nPlan: SBRT.", "outpatient", "Z85.528"),
     ("Neck pain x 6 weeks. MRI: lytic C4 lesion, biopsy metastatic carcinoma.\nPMH: lung cancer, right "
      "upper lobectomy 2019, resected, no further treatment.\nA: Metastasis to C4 vertebra from lung "
@@ -179,21 +180,75 @@ def test_metastasis_with_excised_primary_uses_history_code(text: str, setting: s
 
 
 def test_metastasis_with_primary_under_treatment_codes_the_primary() -> None:
-    got = codes("62F with right breast carcinoma diagnosed 2022, currently on anastrozole.\nImpression: "
-                "metastasis to C5 from right breast cancer; neck pain due to the metastasis.\nPlan: RT to C5.")
+    got = codes("62F with right breast carcinoma diagnosed 2022, currently on anastrozole.\n"
+                "Impression: metastasis to C5 from right breast cancer; neck pain due to the metastasis.\n"
+                "Plan: RT to C5.")
     assert got == ["C79.51", "C50.911"]
 
 
 # --- primary laterality from any mention of the same primary (ICD-10-CM I.B.13) -----------------------
 
 @pytest.mark.parametrize("text,expected", [
-    ("Referral: metastatic breast cancer to the neck spine.\nImpression: osseous metastasis to C6 from left "
-     "breast cancer, on letrozole.", "C50.912"),
-    ("Assessment: metastatic breast cancer, on palbociclib.\nC3 vertebral metastasis; primary is right breast "
-     "cancer, currently on treatment.", "C50.911"),
+    ("Referral: metastatic breast cancer to the neck spine.\nImpression: osseous metastasis to C6 from "
+     "left breast cancer, on letrozole.", "C50.912"),
+    ("Assessment: metastatic breast cancer, on palbociclib.\nC3 vertebral metastasis; primary is right "
+     "breast cancer, currently on treatment.", "C50.911"),
     ("Impression: cervical spine (C2) metastasis from lung cancer under active treatment; primary in the "
      "left lung cancer per oncology, on osimertinib.", "C34.92"),
 ])
 def test_primary_laterality(text: str, expected: str) -> None:
     got = codes(text)
     assert got[0] == "C79.51" and expected in got
+
+
+# --- C1 burst (Jefferson) fracture: S12.01- stable / S12.02- unstable, not a lateral-mass code ---------
+
+@pytest.mark.parametrize("text,setting,expected", [
+    ("Trauma discharge. Head-on MVC. C1 burst (Jefferson) fracture, combined lateral mass displacement 3 mm, "
+     "transverse ligament intact -> stable.\nDischarge diagnosis: stable Jefferson fracture of C1, closed.\n"
+     "F/u spine clinic in 2 weeks.", "inpatient", "S12.01XA"),
+    ("ED: diving injury today. CT: Jefferson fracture of the atlas with lateral mass overhang of 2 mm, "
+     "stable.\nImpression: stable burst fracture of C1.", "ED", "S12.01XA"),
+    ("Admission: fall from a roof. CT: burst fracture of C1 with lateral mass spread 9 mm, transverse "
+     "ligament disrupted.\nAssessment: unstable Jefferson fracture, C1.", "inpatient", "S12.02XA"),
+])
+def test_c1_burst_fracture(text: str, setting: str, expected: str) -> None:
+    got = codes(text, setting)
+    assert got[0] == expected
+    assert not any(c.startswith("S12.04") for c in got)
+
+
+def test_isolated_lateral_mass_fracture_still_lateral_mass() -> None:
+    got = codes("ED: fall from a bike this morning. CT: nondisplaced fracture of the right lateral mass of "
+                "C1.\nAssessment: C1 lateral mass fracture, nondisplaced.", "ED")
+    assert got[0] == "S12.041A"
+
+
+# --- a coexisting condition with its own plan is suggested for review (OCG IV.J) ----------------------
+
+@pytest.mark.parametrize("text", [
+    "Well-baby follow-up, 3 months. Tight right SCM, head tilt to the right.\nA: 1. Congenital muscular "
+    "torticollis, right. 2. Positional plagiocephaly.\nP: stretching program; repositioning; recheck 6 wk.",
+    "Infant with left head tilt and flat left occiput.\nAssessment:\n- Congenital torticollis, left\n"
+    "- Deformational plagiocephaly - tummy time, consider helmet if no better\nPlan: PT referral.",
+])
+def test_coexisting_plagiocephaly_is_reviewed(text: str) -> None:
+    result = code_note(text)
+    assert result.code_list[0] == "Q68.0"
+    q67 = [c for c in result.codes if c.code == "Q67.3"]
+    assert q67 and q67[0].needs_review
+
+
+@pytest.mark.parametrize("text", [
+    "Neck pain develops after an hour of reading; no trauma. Neuro intact.\nAssessment: neck pain.",
+    "Neck pain occurs daily at work and eases at night.\nA: cervicalgia.\nP: ergonomics; return if "
+    "weakness develops.",
+])
+def test_present_tense_symptom_is_not_hypothetical(text: str) -> None:
+    assert codes(text) == ["M54.2"]
+
+
+def test_neck_site_item_beside_domain_diagnosis_is_not_moved_first() -> None:
+    got = codes("Neck pain into the right arm. Exam: weak triceps, absent triceps reflex.\nAssessment: "
+                "1. Right C7 radiculopathy. 2. Cervical lymphadenitis, resolving on antibiotics.")
+    assert got[0] == "M54.12"

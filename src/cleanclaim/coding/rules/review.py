@@ -45,6 +45,9 @@ _CAUSE = re.compile(r"\b(due to|secondary to|2/2|caused by|from|related to|attri
                     r"attributable to)\b", re.I)
 _INFLAMMATORY = re.compile(r"itis\b|infect|abscess|cellulitis|sepsis", re.I)
 
+_NONESSENTIAL = re.compile(r"^(?:(?:right|left|bilateral|right-sided|left-sided|mild|moderate|severe|"
+                           r"positional|postural|deformational)\s+)+", re.I)
+
 _HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:on|continue\w*|controlled|uncontrolled|stable|managed|"
                        r"well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
 
@@ -132,6 +135,11 @@ def decide(ctx: CodingContext) -> None:
                 continue
             hit = _best_hit(head.lower())
             if hit is None or hit[2] < _MIN_SCORE:
+                # the Index lists the main term; a leading side, severity or positional word is a
+                # nonessential modifier ("positional plagiocephaly" -> Plagiocephaly)
+                bare = _NONESSENTIAL.sub("", head).strip()
+                hit = _best_hit(bare.lower()) if bare and bare != head else None
+            if hit is None or hit[2] < _MIN_SCORE:
                 continue
             code, matched, score = hit
             if not _shares_a_word(head, matched):
@@ -184,6 +192,8 @@ def _drop_integral_symptoms(ctx: CodingContext, explaining: list) -> None:
 
     names = ", ".join(c.code for c in explaining)
     integral = {domain()["simple_codes"]["NECK_PAIN"]}
+    if not any(c.code in integral for c in ctx.codes):
+        return  # a domain diagnosis already explains the pain: the item stays a coexisting condition
     if any(_INFLAMMATORY.search(c.description or "") for c in explaining):
         integral.add(domain()["symptom_codes"]["FEVER"])  # fever is part of an infection or inflammation
     for c in explaining:
