@@ -25,7 +25,8 @@ def _bare(code: str) -> str:
 @lru_cache(maxsize=1)
 def _table() -> dict[str, Any]:
     text = resources.files("cleanclaim.codes").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's loader when present: the table is read on every `lookup` start-up
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _pattern(row: dict[str, Any]) -> str:
