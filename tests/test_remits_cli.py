@@ -122,3 +122,26 @@ def test_corpus_segment_errors_name_file_segment_and_id(monkeypatch, capsys, sha
     )
     rc, _, err = run(monkeypatch, capsys, "denials", f)
     assert rc == 2 and re.search(r"Example1\.txt: .*segment \d+ \(CLP\)", err)
+
+
+@pytest.mark.shared
+def test_every_corpus_remittance_runs_through_the_cli(monkeypatch, capsys, shared_dir):
+    """Each public 835 and EOB either gives an analysis (exit 0) or one clean error (exit 2)."""
+    corpus = shared_dir / "x12-corpus"
+    manifest = {}
+    for row in (corpus / "MANIFEST.tsv").read_text().splitlines()[1:]:
+        cols = row.split("\t")
+        manifest[cols[0]] = cols
+    files = sorted(corpus.glob("835/*")) + sorted(corpus.glob("fhir/*explanationofbenefit*"))
+    assert len(files) >= 40
+    for f in files:
+        rc, out, err = run(monkeypatch, capsys, "denials", "--json", f)
+        assert rc in (0, 2), (f.name, err)
+        assert "internal error" not in err and "Traceback" not in err, f.name
+        if rc == 0:
+            summary = json.loads(out)["summary"]
+            row = manifest.get(f"835/{f.name}")
+            if row and row[4].isdigit():  # column n_claims(CLM|CLP)
+                assert summary["claims"] == int(row[4]), f.name
+        else:
+            assert err.count("\n") == 1 and f.name in err

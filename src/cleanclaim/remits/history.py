@@ -233,6 +233,8 @@ class History:
                             )
                         )
             for table, path in paths.items():
+                if os.path.getsize(path) == 0:  # e.g. a remittance without service lines: DuckDB cannot
+                    continue                    # sniff an empty CSV, and there is nothing to copy
                 self.conn.execute(f"COPY {table} FROM '{path}' (FORMAT csv, HEADER false, NULLSTR '')")
 
     # ----------------------------------------------------------------------------------------- summary
