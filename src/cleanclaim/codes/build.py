@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from cleanclaim.codes.cache import codeset_path, source_versions
+from cleanclaim.codes.spelling import dotted
 
 FIRST_ICD10 = date(2015, 10, 1)
 CODE_SHAPE = re.compile(rb"(?<![A-Z0-9])[A-Z][0-9][0-9A-Z]{1,5}(?![A-Z0-9])")
@@ -243,7 +244,7 @@ def build(path: Path | None = None, log: Callable[[str], None] | None = None) ->
     for c in universe:
         if c in tabular:
             continue
-        rows.append((c, _dot(c), None, None, "mce-only", 1, masks[c], None, None))
+        rows.append((c, dotted(c), None, None, "mce-only", 1, masks[c], None, None))
 
     attrs = []
     for c in masks:
@@ -282,10 +283,6 @@ def build(path: Path | None = None, log: Callable[[str], None] | None = None) ->
     os.replace(tmp, target)
     say(f"compiled {len(rows):,} entries in {time.perf_counter() - t0:.1f}s -> {target}")
     return target
-
-
-def _dot(code: str) -> str:
-    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 if __name__ == "__main__":

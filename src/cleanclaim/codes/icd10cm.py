@@ -8,7 +8,6 @@ See `cleanclaim.codes.build` for the effective-date model.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 import threading
@@ -20,27 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from cleanclaim.codes.notes import note_matches, parse_refs
+from cleanclaim.codes.spelling import dotted, normalize_code
 
-_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
-_DOTTED_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 ICD10_START = date(2015, 10, 1)
 _NORMALIZED: dict[str, str] = {}  # raw spelling -> normalised code, for the scrubber's hot path
-
-
-def normalize_code(raw: object) -> str | None:
-    """Upper case, no dot, no spaces; None if it cannot be an ICD-10-CM code."""
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip().upper().replace(" ", "")
-    if "." in text:
-        if not _DOTTED_SHAPE.match(text):
-            return None
-        text = text.replace(".", "")
-    return text if _SHAPE.match(text) else None
-
-
-def dotted(code: str) -> str:
-    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 @dataclass(slots=True)

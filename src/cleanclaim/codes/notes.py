@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cleanclaim.codes.spelling import dotted
+
 _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?"
 _REF = re.compile(rf"({_CODE})(?:\s*-\s*({_CODE}))?(\.?-)?")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -27,12 +29,8 @@ class CodeRange:
         return self.low <= code[: len(self.low)] and code[: len(self.high)] <= self.high
 
     def __str__(self) -> str:
-        low, high = _dot(self.low), _dot(self.high)
+        low, high = dotted(self.low), dotted(self.high)
         return low if low == high else f"{low}-{high}"
-
-
-def _dot(code: str) -> str:
-    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 @lru_cache(maxsize=65536)

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cleanclaim.codes.icd10cm import CodeLookup
+from cleanclaim.codes.spelling import dotted
 
 
 def _status(r: CodeLookup) -> Text:
@@ -60,7 +61,7 @@ def render_lookups(results: Sequence[CodeLookup]) -> None:
         if r.seventh_characters:
             grid.add_row("7th characters", ", ".join(f"{k} {v}" for k, v in r.seventh_characters.items()))
         if r.children:
-            kids = [c if len(c) <= 3 else f"{c[:3]}.{c[3:]}" for c in r.children]
+            kids = [dotted(c) for c in r.children]
             grid.add_row("children", ", ".join(kids[:24]) + (" …" if len(kids) > 24 else ""))
         for label, notes in (("Excludes1", r.excludes1), ("Excludes2", r.excludes2),
                              ("Code first", r.code_first), ("Use additional", r.use_additional),

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleanclaim.codes import domain_index, index_xml
+from cleanclaim.codes.spelling import dotted
 
 SEARCH_VERSION = "1"  # bump when tokenising or index layout changes (invalidates the pickled index)
 
@@ -500,8 +501,8 @@ class SearchIndex:
         bare = _strip_dot(code)
         row = self.code_index.get(bare)
         if row is None:
-            return (_dotted(bare), "", True)
-        return (_dotted(bare), self.code_desc[row], bool(self.code_billable[row]))
+            return (dotted(bare), "", True)
+        return (dotted(bare), self.code_desc[row], bool(self.code_billable[row]))
 
     def _billable(self, bare: str) -> bool:
         row = self.code_index.get(bare)
@@ -550,10 +551,10 @@ class SearchIndex:
         bare = _strip_dot(text)
         if bare not in self.code_index:
             return
-        hits[bare] = (1.0, _dotted(bare))
+        hits[bare] = (1.0, dotted(bare))
         for child in sorted(c for c in self.code_index if c.startswith(bare) and c != bare)[:25]:
             score = 0.9 - 0.01 * (len(child) - len(bare)) + (0.02 if self._billable(child) else 0.0)
-            hits[child] = (score, _dotted(child))
+            hits[child] = (score, dotted(child))
 
     def _text_hits(self, tokens: list[str], hits: dict[str, tuple[float, str]]) -> None:
         # A level's region word counts even when the query also says it ("lumbar ... L4-L5").
@@ -683,8 +684,6 @@ def _alternatives(token: str) -> tuple[str, ...]:
     return ALTERNATIVES.get(token, ())
 
 
-def _dotted(bare: str) -> str:
-    return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 
 
 # ---------------------------------------------------------------------------------------------

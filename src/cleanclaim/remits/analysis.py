@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cleanclaim.codes.spelling import dotted
 from cleanclaim.remits.categorize import categorise, preventable_by
 from cleanclaim.remits.model import ZERO, ClaimPayment, Finding, RemitReadError, Remittance
 from cleanclaim.remits.reference import carc as carc_entry
@@ -387,7 +388,7 @@ class DenialReport:
 
 def _suggest(payer: str, proc: str, dx: str | None, category: str) -> str:
     who = payer or "this payer"
-    with_dx = f" with diagnosis {_dotted(dx)}" if dx else ""
+    with_dx = f" with diagnosis {dotted(dx)}" if dx else ""
     actions = {
         "medical_necessity": "hold the claim for review unless the note meets the payer's policy criteria",
         "authorization": "require a prior-authorization number before submission",
@@ -404,8 +405,6 @@ def _suggest(payer: str, proc: str, dx: str | None, category: str) -> str:
     return f"{who}: procedure {proc}{with_dx} denied for {category.replace('_', ' ')}; {act}"
 
 
-def _dotted(code: str) -> str:
-    return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -17,6 +17,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from cleanclaim.codes.spelling import dotted
 from cleanclaim.errors import InputError
 from cleanclaim.remits.reference import DENIAL_CATEGORIES, NOT_DENIAL
 from cleanclaim.remits.reference import carc as carc_entry
@@ -284,8 +285,6 @@ def _template(name: str) -> Template:
     )
 
 
-def _dotted(code: str) -> str:
-    return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 def _money(v: float | None) -> str:
@@ -344,7 +343,7 @@ def draft_appeal(
         "criteria_block": criteria_block,
         "evidence_block": evidence_block,
         "provider": case.provider or "[practice name]",
-        "diagnoses": ", ".join(_dotted(d) for d in case.diagnoses) or "[diagnoses as billed]",
+        "diagnoses": ", ".join(dotted(d) for d in case.diagnoses) or "[diagnoses as billed]",
         "lines_block": "\n".join(
             f"  - line {ln['line']}: procedure {ln['procedure']}"
             + (f" (modifiers {' '.join(ln['modifiers'])})" if ln.get("modifiers") else "")
@@ -414,7 +413,7 @@ def _criteria_block(case: AppealCase, policies: list[dict[str, Any]], notes: lis
         if covered:
             lines.append(
                 "  The claim's diagnosis "
-                + ", ".join(_dotted(d) for d in covered)
+                + ", ".join(dotted(d) for d in covered)
                 + " is among the diagnoses this policy covers."
             )
         elif case.diagnoses:

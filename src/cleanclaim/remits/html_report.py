@@ -7,6 +7,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+from cleanclaim.codes.spelling import dotted
 from cleanclaim.remits.analysis import DenialReport
 
 __all__ = ["render_html", "write_html"]
@@ -54,7 +55,7 @@ def _label(cat: str) -> str:
 def _dotted(code: str | None) -> str:
     if not code or code == "(unknown)":
         return "(not linked)"
-    return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+    return dotted(code)
 
 
 # ---------------------------------------------------------------------------------------------- charts

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from cleanclaim.codes.spelling import dotted
 from cleanclaim.remits.analysis import DenialReport
 
 __all__ = ["render_denials"]
@@ -24,7 +25,7 @@ def _pct(v: float | None) -> str:
 def _dotted(code: str | None) -> str:
     if not code:
         return "(not linked)"
-    return code if "." in code or len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+    return dotted(code)
 
 
 def render_denials(
