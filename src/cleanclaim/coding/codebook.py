@@ -49,24 +49,6 @@ def is_billable(code: str, on: date | None) -> bool | None:
         return None
 
 
-@cache
-def _hierarchy_ok(code: str) -> bool:
-    """True when the code set's parent chain for `code` ends (guards against a cycle in the data)."""
-    cs = _codeset()
-    seen: set[str] = set()
-    cur: str | None = code
-    for _ in range(16):
-        parent = cs.parent(cur) if cur else None
-        if not parent:
-            return True
-        key = parent.replace(".", "").upper()
-        if key in seen or key == (cur or "").replace(".", "").upper():
-            return False
-        seen.add(key)
-        cur = parent
-    return False
-
-
 def excludes1_conflict(a: str, b: str) -> str | None:
     """The Excludes1 note text when a and b may never be reported together."""
     hit = excludes1_owner(a, b)
@@ -77,7 +59,7 @@ def excludes1_owner(a: str, b: str) -> tuple[str, str] | None:
     """(the code whose Excludes1 note names the other, the note) or None. The owner is the less specific
     of the pair (M54.2 excludes M50.-; M43.6 excludes G24.3), so it is the one to drop."""
     cs = _codeset()
-    if cs is not None and _hierarchy_ok(a) and _hierarchy_ok(b):
+    if cs is not None:
         hit = cs.excludes1_conflict(a, b)
         if hit is None:
             return None
