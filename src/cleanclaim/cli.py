@@ -31,7 +31,7 @@ COMMAND_MODULES = {
     "lookup": "codes_cmd", "search": "codes_cmd", "cache": "codes_cmd",
     "code": "notes_cmd", "eval": "notes_cmd",
     "scrub": "scrub_cmd", "rules": "scrub_cmd",
-    "validate": "x12_cmd",
+    "validate": "x12_cmd", "segments": "x12_cmd",
     "denials": "remits_cmd", "appeal": "remits_cmd",
     "serve": "serve_cmd", "keys": "serve_cmd",
 }

@@ -407,7 +407,7 @@ _codeset_lock = threading.Lock()
 
 
 def get_codeset() -> CodeSet:
-    """The process-wide code set, compiling the cache on first use (about 30 s, once)."""
+    """The process-wide code set, compiling the cache on first use (20-30 s, once)."""
     global _codeset
     if _codeset is None:
         with _codeset_lock:
@@ -419,7 +419,7 @@ def get_codeset() -> CodeSet:
                     from cleanclaim.codes.build import build
 
                     print("cleanclaim: compiling the ICD-10-CM code-set cache (first run only, "
-                          "about 30 s) ...", file=sys.stderr)
+                          "20-30 s) ...", file=sys.stderr)
                     build(path)
                 _codeset = CodeSet(path)
     return _codeset

@@ -43,11 +43,7 @@ def segments(
     file: Annotated[Path, typer.Argument(help="X12 file")],
     limit: Annotated[int, typer.Option(help="stop after N segments (0 = all)")] = 0,
 ) -> None:
-    """Print an X12 file one segment per line with its number, as the tokenizer sees it.
-
-    (Also keeps this module at two commands: typer collapses a one-command app into its command,
-    and the CLI imports only this module for `cleanclaim validate`.)
-    """
+    """Print an X12 file one segment per line with its number, as the tokenizer sees it."""
     from cleanclaim.x12.tokenizer import iter_segments
 
     for seg in iter_segments(file):
