@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, WithJsonSchema
 
 from cleanclaim.claims.model import (
     Claim,
@@ -26,7 +26,13 @@ from cleanclaim.claims.model import (
 )
 from cleanclaim.claims.x12_837p import normalize_dx
 
-Money = Annotated[Decimal, Field(description="US dollars, e.g. 125.00", allow_inf_nan=False)]
+# Spelled out, not left to pydantic: its schema for Decimal changes between releases (2.13 adds a
+# pattern, 2.14 drops it), and the committed schema must not depend on which one is installed.
+DECIMAL_SCHEMA = WithJsonSchema(
+    {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"}]}
+)
+Money = Annotated[Decimal, Field(description="US dollars, e.g. 125.00", allow_inf_nan=False), DECIMAL_SCHEMA]
+Units = Annotated[Decimal, Field(allow_inf_nan=False), DECIMAL_SCHEMA]
 
 
 class _Edge(BaseModel):
@@ -63,7 +69,7 @@ class ServiceLineIn(_Edge):
     qualifier: str = Field("HC", description="X12 SV101-1 product/service id qualifier")
     modifiers: list[str] = Field(default_factory=list, max_length=4)
     charge: Money = Decimal("0")
-    units: Annotated[Decimal, Field(allow_inf_nan=False)] = Decimal("1")
+    units: Units = Decimal("1")
     unit_type: str = "UN"
     date_of_service: date | None = None
     date_of_service_end: date | None = None

