@@ -83,3 +83,43 @@ def test_headers_are_offered_after_billable_codes(index) -> None:
     assert hits[0].billable
     codes = [h.code for h in hits]
     assert "M50.10" in codes[:3]
+
+
+# A bare term lands where the Alphabetic Index sends it when the note says no more: never on a
+# child that asserts a complication nobody documented.
+BARE_TERM_DEFAULTS = [
+    ("type 2 diabetes", "E11.9"), ("diabetes mellitus type 2", "E11.9"), ("type 1 diabetes", "E10.9"),
+    ("asthma", "J45.909"), ("migraine", "G43.909"), ("epilepsy", "G40.909"),
+    ("tension headache", "G44.209"), ("concussion", "S06.0XAA"), ("alcohol abuse", "F10.10"),
+    ("alcohol dependence", "F10.20"), ("opioid dependence", "F11.20"), ("spina bifida", "Q05.9"),
+    ("hypothyroidism", "E03.9"), ("chronic viral hepatitis", "B18.9"),
+    ("cervical spine fusion status", "Z98.1"), ("status post ACDF", "Z98.1"),
+]
+
+
+@pytest.mark.parametrize("query, code", BARE_TERM_DEFAULTS)
+def test_bare_terms_go_to_the_index_default(index, query: str, code: str) -> None:
+    hits = index.search(query, 5)
+    assert hits[0].code == code, [(h.code, h.score, h.matched) for h in hits[:3]]
+
+
+@pytest.mark.parametrize("header, default", [
+    ("E11", "E11.9"),        # not E11.8 "with unspecified complications"
+    ("E11.31", "E11.319"),   # retinopathy: "without macular edema" beside "with"
+    ("F10.12", "F10.129"),   # header already says "with intoxication": its unspecified form
+    ("F10.92", "F10.929"),
+    ("S06.0X", "S06.0XAA"),  # "status unknown" was made for the silent note
+    ("M50.1", "M50.10"),     # the domain's own headers keep their unspecified-region child
+    ("M47.2", "M47.20"),
+    ("L97.10", "L97.109"),   # "with unspecified severity" is the ulcer's attribute, not a complication
+    ("K40.9", "K40.90"),     # "not specified as recurrent"
+])
+def test_header_default_child(index, header: str, default: str) -> None:
+    bare = header.replace(".", "")
+    assert index.default_child.get(bare, "").startswith(default.replace(".", "")), \
+        index.default_child.get(bare)
+
+
+def test_without_a_type_is_not_a_default(index) -> None:
+    # N39.42 "Incontinence without sensory awareness" is a kind of incontinence, not a default.
+    assert "N394" not in index.default_child

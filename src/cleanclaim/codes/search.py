@@ -168,6 +168,28 @@ _CAPS = re.compile(r"\b(" + "|".join(_CAPS_ABBREVIATIONS) + r")\b")
 _WORD = re.compile(r"[a-z0-9_]+|[,;()\[\]:]")
 _CAUSE = re.compile(r"\b(?:due to|from|caused by|secondary to|because of|after)\b", re.IGNORECASE)
 _LATERAL = re.compile(r"\b(right|left|bilateral)\b")
+# A child that adds nothing the bare term did not say: the Index's default when a note is silent.
+_NO_COMPLICATION = re.compile(r"\b(uncomplicated|not intractable|not specified as)\b")
+_WITHOUT = re.compile(r"\bwithout\b([^,]*)")
+_WITH = re.compile(r"\bwith\b")  # "without" does not match: \b needs a boundary after "with"
+# "with" that names no complication: an attribute of the condition itself, or an external cause.
+_WITH_NO_COMPLICATION = re.compile(
+    r"\bwith or without\b|\b(?:collision|contact) with\b|\bwith unspecified severity\b")
+
+
+def _sibling_has_what_this_lacks(desc: str, siblings: list[str]) -> bool:
+    """True when desc says "without X" and a sibling names X (E11.00 "without ... coma" beside
+    E11.01 "with coma"; B27.10 "without complications" beside B27.19 "with other complication")."""
+    clause = _WITHOUT.search(desc)
+    if clause is None:
+        return False
+    stems = {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", clause.group(1)) if w != "mention"}
+    return any(stem in other for stem in stems for other in siblings)
+
+
+def _with_clauses(desc: str) -> int:
+    """How many "with ..." complications a (lower-cased) description names."""
+    return len(_WITH.findall(_WITH_NO_COMPLICATION.sub(" ", desc)))
 _CODE_SHAPE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
 
 
@@ -401,7 +423,7 @@ class SearchIndex:
                 if current in initial:
                     current = initial[current]
                     break
-                current = self._unspecified_child(sorted(children.get(current, ())))
+                current = self._unspecified_child(current, sorted(children.get(current, ())))
             if current is not None and current != header:
                 self.default_child[header] = current
 
@@ -421,15 +443,30 @@ class SearchIndex:
                 posting = self.postings[token] = array("I")
             posting.append(doc)
 
-    def _unspecified_child(self, kids: list[str]) -> str | None:
-        """The child that says least: most "unspecified", no side named; the first on a tie
-        (so "displaced" before "nondisplaced", the guideline's default for fractures)."""
+    def _unspecified_child(self, header: str, kids: list[str]) -> str | None:
+        """The child a coder lands on when the note says no more than the header does.
+
+        In order: a child made for the silent note ("status unknown", S06.0XA); a child that adds
+        no "with" clause the header lacks (E11.8 "with unspecified complications" asserts a
+        complication nobody documented, so Diabetes, type 2 goes to E11.9 as in the Index); the
+        most "unspecified" (F10.929 "with intoxication, unspecified" over F10.920 "uncomplicated",
+        again as the Index has it); one that says "without" / "uncomplicated" (J45.909, G43.909);
+        no side named; the first on a tie (so "displaced" before "nondisplaced", the guideline's
+        default for fractures)."""
+        header_withs = _with_clauses(self.code_desc[self.code_index[header]].lower())
+        descs = [self.code_desc[self.code_index[kid]].lower() for kid in kids]
         best, best_key = None, None
-        for kid in kids:
-            desc = self.code_desc[self.code_index[kid]].lower()
-            if "unspecified" not in desc:
+        for kid, desc in zip(kids, descs, strict=True):
+            status_unknown = "status unknown" in desc
+            # "without X" is the silent default only beside a sibling that has X (J85.2 "without
+            # pneumonia" beside J85.1 "with pneumonia"); N39.42 "without sensory awareness" is a type
+            says_no_more = bool(_NO_COMPLICATION.search(desc)) or _sibling_has_what_this_lacks(
+                desc, [other for other in descs if other is not desc])
+            unspecified = desc.count("unspecified")
+            if not unspecified and not says_no_more and not status_unknown:
                 continue
-            key = (desc.count("unspecified"), not _LATERAL.search(desc))
+            key = (status_unknown, _with_clauses(desc) <= header_withs, unspecified > 0,
+                   unspecified, says_no_more, not _LATERAL.search(desc))
             if best_key is None or key > best_key:
                 best, best_key = kid, key
         return best
