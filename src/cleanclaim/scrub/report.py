@@ -121,11 +121,12 @@ def write_table(events: Iterable[Event], console: Any, show_fix: bool = True) ->
     collect(keep(events), report, keep_claims=False)
     if report.claims or report.unreadable:
         table = Table(show_lines=False, header_style="bold", expand=False)
-        table.add_column("claim", no_wrap=True)
-        table.add_column("line", justify="right")
-        table.add_column("rule", no_wrap=True)
-        table.add_column("severity")
-        table.add_column("finding")
+        # Long claim ids and file names fold inside their column: the finding keeps the width.
+        table.add_column("claim", max_width=18, overflow="fold")
+        table.add_column("line", justify="right", no_wrap=True)
+        table.add_column("rule", no_wrap=True, min_width=6)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("finding", ratio=1)
         for res in report.claims:
             label = f"{escape(res.claim_id)}\n[dim]{escape(Path(res.file).name) if res.file else ''}[/dim]"
             for f in res.findings:
