@@ -145,3 +145,28 @@ def test_every_corpus_remittance_runs_through_the_cli(monkeypatch, capsys, share
                 assert summary["claims"] == int(row[4]), f.name
         else:
             assert err.count("\n") == 1 and f.name in err
+
+
+def test_denials_json_is_streamed_yet_equals_the_whole_report(monkeypatch, capsys, remit_files):
+    """The claims are written one at a time; the document is still the report, byte for byte."""
+    from cleanclaim.remits.analysis import analyze_files
+
+    _, paths, claims_file = remit_files
+    code, out, _ = run(monkeypatch, capsys, "denials", "--json", "--claims", claims_file, *paths)
+    assert code == 0
+    streamed = json.loads(out)
+    whole = analyze_files([str(p) for p in paths]).as_dict()
+    assert len(streamed["claims"]) == len(whole["claims"]) > 100
+    assert streamed["summary"] == whole["summary"]
+    assert [c["claim_id"] for c in streamed["claims"]] == [c["claim_id"] for c in whole["claims"]]
+    assert out.startswith('{\n  "claims": [\n    {\n      "claim_id": ')
+    assert out.endswith("\n}\n")
+
+
+def test_denials_json_with_no_claims_is_still_a_document(monkeypatch, capsys, tmp_path):
+    empty = tmp_path / "empty.835"
+    with open(empty, "w") as fh:
+        write_835([], fh)
+    code, out, err = run(monkeypatch, capsys, "denials", "--json", empty)
+    doc = json.loads(out)
+    assert doc["claims"] == [] and doc["summary"]["claims"] == 0

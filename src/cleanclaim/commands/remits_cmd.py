@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -92,12 +92,12 @@ def denials(
     finally:
         hist.close()
     if as_json:
-        out = report.as_dict()
-        out["suggested_rules"] = report.suggested_rules(min_repeats)
-        out["analysis"] = summary
+        from cleanclaim.remits.render import write_json
+
+        extras: dict[str, Any] = {"suggested_rules": report.suggested_rules(min_repeats), "analysis": summary}
         if db:
-            out["history"] = {"db": db, **(load or {})}
-        print(json.dumps(out, indent=2, default=str))
+            extras["history"] = {"db": db, **(load or {})}
+        write_json(report, extras, sys.stdout)
     else:
         from cleanclaim.remits.render import render_denials
 

@@ -376,9 +376,10 @@ class DenialReport:
         out.sort(key=lambda r: (-r["denials"], -r["amount"]))
         return out
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, with_claims: bool = True) -> dict[str, Any]:
+        claims = {"claims": [o.as_dict() for o in self.outcomes]} if with_claims else {}
         return {
-            "claims": [o.as_dict() for o in self.outcomes],
+            **claims,
             "summary": self.summary(),
             "files": [f.as_dict() for f in self.files],
             "root_causes": self.root_causes(),

@@ -1,9 +1,10 @@
-"""Rich tables for `cleanclaim denials` (the human-readable default)."""
+"""`cleanclaim denials` output: rich tables (the human-readable default) and the streamed JSON."""
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +12,28 @@ from rich.table import Table
 from cleanclaim.codes.spelling import dotted
 from cleanclaim.remits.analysis import DenialReport
 
-__all__ = ["render_denials"]
+__all__ = ["render_denials", "write_json"]
+
+
+def write_json(report: DenialReport, extras: dict[str, Any], out: IO[str]) -> None:
+    """The contract's JSON object, indented, with the claims written one at a time.
+
+    A 50,000-claim remittance would otherwise sit in memory three times over (outcomes, the dict
+    tree, the string). The bytes are the same as ``json.dumps(whole, indent=2)``.
+    """
+
+    def dumps(value: Any, depth: int) -> str:
+        return json.dumps(value, indent=2, default=str).replace("\n", "\n" + "  " * depth)
+
+    out.write('{\n  "claims": [')
+    for i, outcome in enumerate(report.outcomes):
+        out.write(("," if i else "") + "\n    " + dumps(outcome.as_dict(), 2))
+    out.write("\n  ]" if report.outcomes else "]")
+    rest = report.as_dict(with_claims=False)
+    rest.update(extras)
+    for key, value in rest.items():
+        out.write(f",\n  {json.dumps(key)}: {dumps(value, 1)}")
+    out.write("\n}\n")
 
 
 def _money(v: float | None) -> str:
