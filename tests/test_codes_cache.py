@@ -39,3 +39,26 @@ def test_the_key_names_every_source_version(fake_builder):
     for dist in cache.SOURCES:
         assert dist in key
     assert f"builder{cache.BUILDER_VERSION}." in key
+
+
+def test_prune_removes_only_what_this_install_will_never_read(tmp_path, monkeypatch):
+    from cleanclaim.codes import search
+    from cli_helpers import run_cli
+
+    monkeypatch.setenv("CLEANCLAIM_CACHE", str(tmp_path))
+    current = [cache.codeset_path(), search.cache_file()]
+    old = [tmp_path / "icd10cm-builder1-msdrg1.2.0-simple-icd-10-cm1.5.0.sqlite",
+           tmp_path / "search-0123456789abcdef.pickle", tmp_path / "index-xml-0000000000000000.pickle",
+           tmp_path / "search-0123456789abcdef.4242.tmp"]
+    unrelated = tmp_path / "notes.txt"  # not ours: never touched
+    for p in [*current, *old, unrelated]:
+        p.write_bytes(b"x" * 1000)
+
+    dry = run_cli("cache", "prune", "--dry-run")
+    assert dry.code == 0 and all(p.exists() for p in old) and "4 file(s)" in dry.out, dry.err
+
+    done = run_cli("cache", "prune")
+    assert done.code == 0, done.err
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in current) and unrelated.exists()
+    assert "4 file(s), 0.0 MB freed" in done.out

@@ -79,3 +79,14 @@ def cache_key() -> str:
 
 def codeset_path() -> Path:
     return cache_dir() / f"icd10cm-{cache_key()}.sqlite"
+
+
+COMPILED_PATTERNS = ("icd10cm-*.sqlite", "search-*.pickle", "index-xml-*.pickle", "*.tmp")
+
+
+def stale_files(current: set[Path]) -> list[Path]:
+    """Compiled files in the cache folder that the running install would never read again."""
+    folder = cache_dir()
+    keep = {p.resolve() for p in current}
+    found = {p for pattern in COMPILED_PATTERNS for p in folder.glob(pattern)}
+    return sorted(p for p in found if p.resolve() not in keep)

@@ -178,13 +178,21 @@ def index_fingerprint(folder: Path | None = None) -> str:
     return _fingerprint(sources) if sources else "none"
 
 
+def cache_file(folder: Path | None = None) -> Path | None:
+    """Where the compiled rows of the XML sources in force live (None without sources)."""
+    folder = folder or xml_dir()
+    if folder is None or not _sources(folder):
+        return None
+    return cache_folder() / f"index-xml-{_fingerprint(_sources(folder))}.pickle"
+
+
 @lru_cache(maxsize=4)
 def index_terms(folder: Path | None = None) -> tuple[IndexTerm, ...]:
     """All External Cause Index and Neoplasm Table rows, compiled once and cached on disk."""
     folder = folder or xml_dir()
-    if folder is None or not _sources(folder):
+    target = cache_file(folder)
+    if folder is None or target is None:
         return ()
-    target = cache_folder() / f"index-xml-{_fingerprint(_sources(folder))}.pickle"
     try:
         with target.open("rb") as fh:
             return tuple(pickle.load(fh))

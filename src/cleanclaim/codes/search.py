@@ -750,17 +750,21 @@ def _cache_file(identity: str) -> Path:
     return index_xml.cache_folder() / f"search-{digest}.pickle"
 
 
-@lru_cache(maxsize=1)
-def default_index() -> SearchIndex:
-    """The index over the domain table, the code set and the CMS index files, loaded once."""
-    identity = "none"
+def cache_file() -> Path:
+    """Where the index for the code set, domain table and index files in force is kept."""
     try:
         from cleanclaim.codes.cache import cache_key
 
-        identity = cache_key()
+        return _cache_file(cache_key())
     except ImportError:
-        pass
-    target = _cache_file(identity)
+        return _cache_file("none")
+
+
+@lru_cache(maxsize=1)
+def default_index() -> SearchIndex:
+    """The index over the domain table, the code set and the CMS index files, loaded once."""
+    target = cache_file()
+    identity = target.name  # compared below with the code set actually loaded
     try:
         with target.open("rb") as fh:
             index = pickle.load(fh)
@@ -770,7 +774,7 @@ def default_index() -> SearchIndex:
         pass
     entries, identity_now = _codeset_entries()
     index = SearchIndex.build(entries, domain_index.domain_terms(), index_xml.index_terms())
-    if entries and identity_now == identity:  # only a complete index is worth keeping
+    if entries and _cache_file(identity_now).name == identity:  # only a complete index is kept
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             with tmp.open("wb") as fh:

@@ -78,6 +78,29 @@ def cache_build() -> None:
     build(codeset_path(), log=lambda m: print(m, file=sys.stderr))
 
 
+@cache_app.command("prune")
+def cache_prune(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would go; delete nothing.")] = False,
+) -> None:
+    """Delete compiled files left by older versions (another install sharing the folder rebuilds its own)."""
+    from cleanclaim.codes import index_xml, search
+    from cleanclaim.codes.cache import codeset_path, stale_files
+
+    current = {codeset_path(), search.cache_file()}
+    xml = index_xml.cache_file()
+    if xml is not None:
+        current.add(xml)
+    stale = stale_files(current)
+    freed = 0
+    for path in stale:
+        size = path.stat().st_size
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        freed += size
+        print(f"{'would remove' if dry_run else 'removed'} {path}")
+    print(f"{len(stale)} file(s), {freed / 1e6:.1f} MB {'to free' if dry_run else 'freed'}")
+
+
 @cache_app.command("info")
 def cache_info() -> None:
     """Show where the cache lives and which source versions it was built from."""
