@@ -252,3 +252,43 @@ def test_neck_site_item_beside_domain_diagnosis_is_not_moved_first() -> None:
     got = codes("Neck pain into the right arm. Exam: weak triceps, absent triceps reflex.\nAssessment: "
                 "1. Right C7 radiculopathy. 2. Cervical lymphadenitis, resolving on antibiotics.")
     assert got[0] == "M54.12"
+
+
+# --- out-of-domain assessment items: a candidate must name the item's condition at its site ---------
+
+def review_codes(text: str) -> dict[str, bool]:
+    return {c.code: bool(c.needs_review) for c in code_note(text).codes}
+
+
+@pytest.mark.parametrize("text", [
+    "ED visit. Left jaw pain after biting down.\nDIAGNOSES:\n1. Acute left jaw pain.\n2. Elevated blood "
+    "pressure.\nPlan: soft diet, dental follow-up.",
+    "ASSESSMENT:,1.  Acute left jaw pain.,2.  Elevated blood pressure.,PLAN:,  Dentist in 2 days.",
+])
+def test_a_pain_at_another_site_is_not_neck_pain(text: str) -> None:
+    got = review_codes(text)
+    assert "M54.2" not in got
+    assert got.get("R03.0") is True  # offered, for review
+
+
+@pytest.mark.parametrize("item, code", [
+    ("Acute on chronic COPD exacerbation", "J44.1"),   # "on" here is not "on lisinopril"
+    ("Axis I:  Dysthymia", "F34.1"),                    # a DSM axis label is not the diagnosis
+    ("#18 dental fracture, Ellis type II", "S02.5XXA"),  # dental = tooth (Index: Fracture, tooth)
+    ("HTN - controlled on lisinopril", "I10"),
+])
+def test_assessment_items_find_their_index_entry(item: str, code: str) -> None:
+    for text in (f"Assessment:\n1. {item}\nPlan: as discussed.", f"IMPRESSION:,1.  {item}.,PLAN:,  Routine."):
+        got = review_codes(text)
+        assert got.get(code) is True, (text, got)
+
+
+@pytest.mark.parametrize("text", [
+    "Assessment: Otherwise, she has improved significantly.\nPlan: discharge home.",
+    "POSTOPERATIVE DIAGNOSIS:,  Same.,ANESTHESIA:,  General.,COMPLICATIONS:,  None.,SPECIMENS: , None.",
+    "Impression:,On clinical examination, there was swelling of the ankle.",
+    "Assessment: community acquired pneumonia, resolving.",  # no entry names all of it: nothing offered
+])
+def test_narrative_and_headings_are_not_offered_as_diagnoses(text: str) -> None:
+    got = review_codes(text)
+    assert not any(got.values()), got

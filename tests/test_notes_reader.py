@@ -146,3 +146,44 @@ def test_hard_wrapped_lines_stay_one_sentence_but_list_items_split() -> None:
     assert any(f.kind == "sensory" for f in r.neuro_signs)
     pain = next(m for m in r.mentions if m.concept == "NECK_PAIN")
     assert not pain.negated
+
+
+# Notes exported through a one-line field arrive with each line break flattened to a comma.
+FLATTENED = ("REASON FOR CONSULTATION:,  Palpitations.,HISTORY OF PRESENT ILLNESS:  ,A 69-year-old man with "
+             "known coronary disease and two weeks of cough.,REVIEW OF SYSTEMS:,CONSTITUTIONAL:  No fever.,"
+             "MUSCULOSKELETAL:  Positive for arthritis and neck pain.,NEUROLOGIC:  Otherwise unremarkable.,"
+             "PAST MEDICAL HISTORY:,1.  Coronary artery disease.,ASSESSMENT:,1.  Ventricular ectopy.")
+
+
+def test_flattened_line_breaks_still_separate_the_sections() -> None:
+    cats = [c for c, _, _ in read_note(FLATTENED).sections]
+    for expected in ("chief_complaint", "hpi", "ros", "pmh", "assessment"):
+        assert expected in cats, cats
+
+
+@pytest.mark.parametrize("text", [
+    FLATTENED,
+    "HPI: Follow-up of atrial fibrillation.\nREVIEW OF SYSTEMS:\nConstitutional: no fever.\n"
+    "Musculoskeletal: positive for neck pain and knee stiffness.\nNeurological: no weakness.\n"
+    "PHYSICAL EXAM:\nHeart: irregularly irregular.\nASSESSMENT: Atrial fibrillation, rate controlled.",
+    "ROS:\nMSK: neck pain, intermittent.\nNeuro: negative.\nAssessment: Essential hypertension.",
+])
+def test_organ_system_lines_of_a_review_of_systems_stay_in_it(text: str) -> None:
+    reading = read_note(text)
+    neck = [m for m in reading.mentions if m.concept == "NECK_PAIN"]
+    assert neck and all(m.section == "ros" for m in neck), [(m.text, m.section) for m in neck]
+
+
+def test_an_exam_after_the_review_of_systems_is_still_an_exam() -> None:
+    reading = read_note("ROS: negative except as in HPI.\nPHYSICAL EXAM:\nMusculoskeletal: tender "
+                        "paraspinal muscles, neck pain with rotation.\nAssessment: cervical strain.")
+    neck = [m for m in reading.mentions if m.concept == "NECK_PAIN"]
+    assert neck and all(m.section == "exam" for m in neck)
+
+
+def test_organ_stenosis_is_not_spinal_stenosis() -> None:
+    for text in ("Echo showed a patent foramen ovale and primary pulmonary stenosis.",
+                 "Known aortic stenosis, moderate, followed by cardiology.",
+                 "Carotid duplex: 50% right carotid stenosis."):
+        reading = read_note(text)
+        assert all(m.region == "other" for m in reading.mentions if m.concept == "STENOSIS"), text

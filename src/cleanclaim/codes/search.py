@@ -130,6 +130,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "tingling": ("paresthesia",),
     "numbness": ("anesthesia",),
     "tumor": ("neoplasm",),
+    "dental": ("tooth",), "teeth": ("tooth",),
     "c1": ("first", "atlas"), "c2": ("second", "axis"), "c3": ("third",), "c4": ("fourth",),
     "c5": ("fifth",), "c6": ("sixth",), "c7": ("seventh",),
     "atlas": ("first",), "axis": ("second",),

@@ -122,6 +122,16 @@ def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[
     return [dict(level_token) if tok == "LEVEL" else tok for tok in pattern]
 
 
+def _split_flattened_line_breaks(nlp: Any) -> None:
+    """Notes exported through a one-line field come with each line break turned into a comma
+    ("...syncope.,REVIEW OF SYSTEMS:,CONSTITUTIONAL:"). spaCy keeps ",REVIEW" and "SYSTEMS:,CONSTITUTIONAL"
+    as single tokens, which hides the section titles; a comma straight after . : ; ! ? is split off."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [*nlp.Defaults.infixes, r"(?<=[.:;!?]),", r"(?<=[A-Za-z0-9]):(?=,)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 def build_pipeline() -> Any:
     # the sectionizer's token Matcher is empty by design (titles are phrases): spaCy warns on every call
     warnings.filterwarnings("ignore", message=r"\[W036\]")
@@ -136,6 +146,7 @@ def build_pipeline() -> Any:
         Language.component("cleanclaim_sentences")(_set_sentences)
 
     nlp = spacy.blank("en")
+    _split_flattened_line_breaks(nlp)
     nlp.add_pipe("cleanclaim_sentences")
     # targets go to a span group in one write (doc.ents += span per match is quadratic in long notes)
     matcher = nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group",

@@ -20,6 +20,8 @@ SPINE_CONCEPTS = frozenset({
 })
 # Concepts judged against every other body site (a "wrist fracture" or "low back strain" is not ours).
 SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS", "SEPTIC_ARTHRITIS"})
+# Concepts also named for vessels, valves and hollow organs ("pulmonary stenosis" is a heart defect).
+ORGAN_CONCEPTS = frozenset({"STENOSIS"})
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "twelve": 12, "several": 3, "few": 2, "a": 1}
 _ORDINAL_LEVEL = {"first": "C1", "second": "C2", "third": "C3", "fourth": "C4", "fifth": "C5",
@@ -54,6 +56,29 @@ def _patterns() -> dict[str, Any]:
     return comp(data)
 
 
+# Organ-system subheadings: inside a review of systems they are still the review of systems
+# ("MUSCULOSKELETAL: Positive for neck pain." is what the patient reported, not an exam finding).
+_SYSTEM_TITLE = re.compile(
+    r"^(constitutional|general|eyes|ent|heent|head|neck|cardiovascular|cardiac|cv|respiratory|pulmonary|"
+    r"lungs|gi|gastrointestinal|gu|genitourinary|musculoskeletal|msk|neuro|neurologic|neurological|"
+    r"psychiatric|psych|endocrine|hematologic|heme|lymphatic|allergic|immunologic|skin|integumentary|"
+    r"breast|extremities)\s*:?$", re.I)
+
+
+def section_categories(doc: Any) -> list[str]:
+    """medspaCy's category for each section, except that organ-system subheadings following a
+    review of systems stay in it (the sectionizer reads "Musculoskeletal:" as an exam heading)."""
+    cats: list[str] = []
+    for sec in getattr(doc._, "sections", []) or []:
+        cat = sec.category or "none"
+        if cats and cats[-1] == "ros" and sec.title_start is not None:
+            title = doc[sec.title_start:sec.title_end].text.strip()
+            if _SYSTEM_TITLE.match(title):
+                cat = "ros"
+        cats.append(cat)
+    return cats
+
+
 class _DocIndex:
     """Sentence and section lookups by token index, computed once per note (spaCy's `span.sent` and
     medspaCy's token section getters rescan the document on every call)."""
@@ -70,10 +95,11 @@ class _DocIndex:
         self.sec_starts: list[int] = []
         self.sec_cats: list[str] = []
         self.sec_titles: list[tuple[int, int] | None] = []
-        for sec in getattr(doc._, "sections", []) or []:
+        sections = getattr(doc._, "sections", []) or []
+        for sec, cat in zip(sections, section_categories(doc), strict=True):
             start = sec.title_start if sec.title_start is not None else sec.body_start
             self.sec_starts.append(start or 0)
-            self.sec_cats.append(sec.category or "none")
+            self.sec_cats.append(cat)
             self.sec_titles.append((sec.title_start, sec.title_end) if sec.title_start is not None else None)
 
     def sentence(self, i: int) -> tuple[Any, Span]:
@@ -96,8 +122,7 @@ def read_note(text: str) -> NoteReading:
     doc = nlp(text)
     idx = _DocIndex(doc)
     reading = NoteReading(text=text)
-    for sec in getattr(doc._, "sections", []) or []:
-        cat = sec.category or "none"
+    for sec, cat in zip(getattr(doc._, "sections", []) or [], section_categories(doc), strict=True):
         reading.sections.append((cat, doc[sec.title_start].idx if sec.title_start is not None else 0,
                                  _tok_end(doc, sec.body_end)))
     reading.neck_context = bool(pats["region"]["cervical"].search(text))
@@ -206,12 +231,14 @@ def _mention(idx: _DocIndex, ent: Any, pats: dict[str, Any], imaging_sents: dict
 
 def _region(concept: str, window: str, sentence: str, pats: dict[str, Any]) -> str:
     region = pats["region"]
-    other = region["other_spine"] if concept in SPINE_CONCEPTS else (
-        region["other_body"] if concept in SITE_CONCEPTS else None)
+    others = [region["other_spine"]] if concept in SPINE_CONCEPTS else (
+        [region["other_body"]] if concept in SITE_CONCEPTS else [])
+    if concept in ORGAN_CONCEPTS:
+        others.append(region["other_organ"])
     for text in (window, sentence):
         if region["cervical"].search(text):
             return "cervical"
-        if other is not None and other.search(text):
+        if any(other.search(text) for other in others):
             return "other"
     return "unknown"
 

@@ -14,6 +14,7 @@ RANK = 90
 # item boundaries: a new line that starts a list item or follows a finished line, ";", a sentence end,
 # a numbered or bulleted marker (hard-wrapped continuation lines stay with their item)
 _SPLIT = re.compile(r"(?<=[.;:])\s*\n+|\n+(?=\s*(?:\d{1,2}[.)]|[-*•#]|[A-Z][a-z]+\s*:))|;|(?<=[a-z)])\.\s+|"
+                    r"(?<=[.:]),(?=\s*\S)|"  # a line break flattened to a comma: "...exacerbation.,2. ..."
                     r"(?:^|\s)\d{1,2}[.)]\s+|(?:^|\s)#\d*\s*|\n\s*[-*•]\s*")
 _NOT_A_DIAGNOSIS = re.compile(r"\b(considered|not diagnosed|not consistent|excluded|ruled out|not suspected|"
                               r"unlikely|negative|resolved|history of|follow[- ]?up)\b", re.I)
@@ -26,10 +27,11 @@ _SKIP = re.compile(
     r"cervical collar|soft collar|pain control|medication|meds|labs?|we|she|he|they|this|the patient|"
     r"encounter|visit|dispo|disposition|return|discharge\w*|admission|admit\w*|hospital|course|procedure|"
     r"surgery|consult\w*|referral|d/c|sign-?out|same|ditto|as above|see above|unchanged|n/a|exam|"
-    r"comorbidit\w*)\b",
+    r"comorbidit\w*|otherwise|overall|on|upon|in|at|after|during|while|when|if|there|it|i|"
+    r"preoperative|postoperative)\b|.*/\s*$",  # the last: a heading cut at its slash ("PROBLEMS/")
     re.I)
 # a line opening with an unrecognised heading ("Interval:", "Procedure details:") ends the assessment
-_HEADING = re.compile(r"\n\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")
+_HEADING = re.compile(r"(?:\n|(?<=[.:]),)\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")  # also after a flattened break
 _STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
 _MIN_SCORE = 0.6
 _COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE",
@@ -46,15 +48,20 @@ _CAUSE = re.compile(r"\b(due to|secondary to|2/2|caused by|from|related to|attri
 _INFLAMMATORY = re.compile(r"itis\b|infect|abscess|cellulitis|sepsis", re.I)
 
 _NONESSENTIAL = re.compile(r"^(?:(?:right|left|bilateral|right-sided|left-sided|mild|moderate|severe|"
-                           r"positional|postural|deformational)\s+)+", re.I)
+                           r"positional|postural|deformational|acute on chronic|chronic)\s+)+", re.I)
 
-_HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:on|continue\w*|controlled|uncontrolled|stable|managed|"
-                       r"well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
+# "acute on chronic" is one modifier, not "HTN on lisinopril"
+_HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:(?<!acute\s)on|continue\w*|controlled|uncontrolled|"
+                       r"stable|managed|well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
+
+
+_AXIS_LABEL = re.compile(r"^\s*axis\s+(?:i{1,3}|iv|v)\s*:\s*", re.I)  # DSM multiaxial "Axis I: ..."
 
 
 def _head(item: str) -> str:
     """The diagnostic phrase of an assessment item: '2. HTN - controlled, continue lisinopril' -> 'HTN'."""
     item = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*•#])\s*", "", item)
+    item = _AXIS_LABEL.sub("", item)
     return _HEAD_CUT.split(item, maxsplit=1)[0].strip(" .;")
 
 
@@ -81,6 +88,8 @@ def _best_hit(head: str) -> tuple[str, str, float] | None:
     for h in search(head, limit=5):
         if h.code[:1] in {"V", "W", "X", "Y"}:
             continue
+        if not _names_every_word(head, str(h.matched)):
+            continue  # "acute left jaw pain" is not "acute neck pain"
         if getattr(h, "billable", True):
             return h.code, str(h.matched), float(h.score)
         # a category matched by name ("type 2 diabetes mellitus" -> E11): its unspecified (.9) code
@@ -204,6 +213,26 @@ def _drop_integral_symptoms(ctx: CodingContext, explaining: list) -> None:
         if any(c.code == code for c in ctx.codes):
             ctx.reject(code, f"symptom integral to {names} (OCG I.B.5)")
     ctx.codes[:] = [c for c in ctx.codes if c.code not in integral]
+
+
+# Words the Index treats as nonessential modifiers of a main term: an entry may leave them out.
+_NONESSENTIAL_WORDS = frozenset({"acute", "chronic", "subacute", "left", "right", "bilateral", "mild",
+                                 "moderate", "severe", "recurrent", "intermittent", "persistent", "new",
+                                 "worsening", "ongoing", "known", "likely"})
+
+
+def _names_every_word(head: str, matched: str) -> bool:
+    """Every essential word of the item (as the index folds it: "dental" -> "tooth", "herniated" ->
+    "displacement") appears in the entry found, so the entry names the same condition at the same site."""
+    from cleanclaim.codes.search import ALTERNATIVES, tokenize
+
+    wanted = [t for t in tokenize(head)[0] if t not in _NONESSENTIAL_WORDS]
+    if not wanted:
+        return False  # "Acute" alone names no condition
+    have = set(sum(tokenize(matched), []))
+    stems = {t[:5] for t in have}
+    return all(t in have or t[:5] in stems or any(a in have for a in ALTERNATIVES.get(t, ()))
+               for t in wanted)
 
 
 def _shares_a_word(head: str, matched: str) -> bool:
