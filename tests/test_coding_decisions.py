@@ -94,6 +94,11 @@ def test_c_levels_use_the_most_superior_level_for_multilevel_disc_disease() -> N
      "strain, healing.", "outpatient", ["S16.1XXD"]),
     ("Assessment: chronic neck pain, sequela of whiplash injury from a 2021 car accident.", "outpatient",
      ["M54.2", "S13.4XXS"]),
+    # a permanent-and-stationary / MMI evaluation is after active treatment (OCG I.C.19.a: D)
+    ("PERMANENT AND STATIONARY REPORT\nDate of injury 03/2024, lifting at work.\nDiagnosis: cervical "
+     "strain.\nThe patient has reached maximum medical improvement.", "outpatient", ["S16.1XXD"]),
+    ("Work comp recheck. Neck injured in a fall at work in January; now at MMI.\nAssessment: cervical "
+     "sprain.", "outpatient", ["S13.4XXD"]),
 ])
 def test_injury_codes(text: str, setting: str, expected: list[str]) -> None:
     result = code_note(text, setting=setting)
