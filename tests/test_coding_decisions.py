@@ -305,3 +305,26 @@ def test_coding_data_files_name_source_and_effective_date() -> None:
         text = resources.files("cleanclaim.coding").joinpath("data", name).read_text("utf-8")
         data = yaml.safe_load(text)
         assert data["source"] and data["effective_date"], name
+
+
+@pytest.mark.parametrize("text,expected", [
+    # traumatic torticollis from a current injury: Index, Torticollis, traumatic, current S13.4
+    ("Urgent care. Fell on a trampoline yesterday; woke with head tilted right.\nXR: no fracture.\n"
+     "Assessment: acute traumatic torticollis after trampoline fall.", ["S13.4XXA"]),
+    ("ED: rear-ended today, now wry neck.\nImpression: post-traumatic torticollis.", ["S13.4XXA"]),
+    # cervical dystonia: the torticollis words describe its posture
+    ("Dx: Cervical dystonia - predominantly right torticollis with left laterocollis.\nPlan: botulinum "
+     "toxin.", ["G24.3"]),
+    # chiropractic segmental dysfunction is listed first and the pain is reported with it
+    ("S: neck pain 3/10.\nA: Segmental dysfunction at C1 and C5 with associated cervicalgia.\nP: CMT C1, C5.",
+     ["M99.01", "M54.2"]),
+    ("Assessment: cervical somatic dysfunction; neck pain.\nPlan: OMT.", ["M99.01", "M54.2"]),
+    # disc wear above or below a fusion is disc degeneration at that level
+    ("History: ACDF C5-C7 in 2019.\nAssessment: Adjacent segment degeneration at C4-5 above the fusion, "
+     "without radiculopathy.", ["M50.321"]),
+    ("Impression: adjacent segment disease C3-C4 after prior C4-6 fusion; no myelopathy.", ["M50.31"]),
+])
+def test_more_specific_neck_conditions(text: str, expected: list[str]) -> None:
+    got = code_note(text).code_list
+    assert got[:len(expected)] == expected, got
+    assert "M43.6" not in got

@@ -292,3 +292,31 @@ def test_assessment_items_find_their_index_entry(item: str, code: str) -> None:
 def test_narrative_and_headings_are_not_offered_as_diagnoses(text: str) -> None:
     got = review_codes(text)
     assert not any(got.values()), got
+
+
+@pytest.mark.parametrize("text", [
+    "PRIMARY CARE - PROBLEM-ORIENTED NOTE\n#1 Cervical spondylosis - osteophytes C5-C6 on films.\n"
+    "#2 Hypothyroidism - TSH normal. Continue levothyroxine.\nF/u 6 weeks.",
+    "Problems addressed today:\n #1 Neck pain, mechanical - home exercises.\n #2 Hypothyroidism, stable on "
+    "levothyroxine 50 mcg.",
+])
+def test_problem_oriented_entries_are_read_as_the_assessment(text: str) -> None:
+    assert review_codes(text).get("E03.9") is True
+
+
+@pytest.mark.parametrize("text", [
+    "A:\n1. Cervical spondylosis\n2. Bilateral hand numbness - r/o cervical myelopathy vs carpal tunnel\n"
+    "P: MRI, EMG.",
+    "Assessment: cervical spondylosis; hand numbness, rule out myelopathy.\nPlan: MRI C-spine.",
+])
+def test_a_symptom_is_coded_beside_the_condition_it_is_ruled_out_for(text: str) -> None:
+    got = code_note(text).code_list
+    assert "M47.812" in got and ("R20.0" in got or "R20.2" in got), got
+    assert not any(c.startswith(("M47.1", "G95")) for c in got)
+
+
+def test_perinatal_codes_only_for_a_newborn() -> None:
+    adult = review_codes("ED. 54-year-old man, weak.\nDIAGNOSES:\n1. Acute hyponatremia.")
+    assert not any(c.startswith("P") for c in adult)
+    baby = review_codes("NICU. 3-day-old term infant.\nAssessment: 1. Hyponatremia.")
+    assert any(c.startswith("P74") for c in baby)

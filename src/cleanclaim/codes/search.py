@@ -85,6 +85,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "tos": ("thoracic", "outlet", "syndrome"),
     "tb": ("tuberculosis",),
     "fx": ("fracture",),
+    "bp": ("blood", "pressure"),
 }
 
 # Lay words and inflections folded into the word the Index and tabular use (both sides).

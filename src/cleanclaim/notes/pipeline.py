@@ -6,6 +6,7 @@ Built once per process (`get_pipeline`): loading costs about a second, a note a 
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import types
@@ -99,23 +100,44 @@ def _register_sectionizer() -> None:
         return
 
     class SectionsOnly(Sectionizer):
+        line_titles: dict[str, Any] = {}  # lower-case title -> its rule, for titles alone on a line
+
         def __call__(self, doc: Any) -> Any:
-            matches = self._Sectionizer__matcher(doc)
-            sections = []
-            if not matches or matches[0][1] != 0:
-                sections.append(Section(None, 0, 0, 0, matches[0][1] if matches else len(doc)))
             rule_map = self._Sectionizer__matcher.rule_map
-            for i, (match_id, start, end) in enumerate(matches):
-                rule = rule_map[self.nlp.vocab.strings[match_id]]
-                body_end = matches[i + 1][1] if i + 1 < len(matches) else len(doc)
+            found = [(start, end, rule_map[self.nlp.vocab.strings[match_id]])
+                     for match_id, start, end in self._Sectionizer__matcher(doc)]
+            found = sorted(found + self._titles_alone_on_a_line(doc, found), key=lambda f: f[0])
+            sections = []
+            if not found or found[0][0] != 0:
+                sections.append(Section(None, 0, 0, 0, found[0][0] if found else len(doc)))
+            for i, (start, end, rule) in enumerate(found):
+                body_end = found[i + 1][0] if i + 1 < len(found) else len(doc)
                 sections.append(Section(rule.category, start, end, end, body_end, None, rule))
             doc._.sections = sections
             return doc
+
+        def _titles_alone_on_a_line(self, doc: Any, found: list) -> list:
+            """Headings written without a colon ("EXAM", "Assessment/Plan") when the line holds nothing
+            else and is written as a heading (capitals or title case)."""
+            out = []
+            taken = {start for start, _, _ in found}
+            for m in _TITLE_LINE.finditer(doc.text):
+                title = m.group(1)
+                rule = self.line_titles.get(title.lower())
+                if rule is None or not (title.isupper() or title.istitle()):
+                    continue
+                span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+                if span is not None and span.start not in taken:
+                    out.append((span.start, span.end, rule))
+            return out
 
     Language.factory("cleanclaim_sectionizer", default_config={
         "rules": None, "span_attrs": None, "input_span_type": None})(
         lambda nlp, name, rules, span_attrs, input_span_type: SectionsOnly(
             nlp, name=name, rules=rules, span_attrs=span_attrs, input_span_type=input_span_type))
+
+
+_TITLE_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z][A-Za-z /&-]{2,40}?)[ \t]*$")
 
 
 def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[str, Any]]:
@@ -165,9 +187,13 @@ def build_pipeline() -> Any:
     sectionizer = nlp.add_pipe("cleanclaim_sectionizer", config={"rules": None, "span_attrs": None,
                                                                  "input_span_type": None})
     sec_rules = []
+    sectionizer.line_titles = {}
     for category, titles in sections["sections"].items():
         for title in titles:
-            sec_rules.append(SectionRule(f"{title}:", category))
+            rule = SectionRule(f"{title}:", category)
+            sec_rules.append(rule)
+            if len(title) >= 3:  # "A", "P", "S" alone on a line are too often something else
+                sectionizer.line_titles[title.lower()] = rule
     # one token pattern that never matches keeps spaCy from warning (W036) on every note
     sec_rules.append(SectionRule("cleanclaim-unmatchable", "other", pattern=[{"ORTH": "\x00"}]))
 

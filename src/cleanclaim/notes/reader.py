@@ -17,6 +17,7 @@ from cleanclaim.notes.pipeline import SPAN_GROUP, get_pipeline, load_data
 SPINE_CONCEPTS = frozenset({
     "RADICULOPATHY", "MYELOPATHY", "SPONDYLOSIS", "DISC_HERNIATION", "DISC_DEGENERATION", "DISC_DISORDER",
     "STENOSIS", "OSTEOMYELITIS", "DISCITIS", "ANKYLOSING_SPONDYLITIS", "POSTLAMINECTOMY", "EPIDURAL_ABSCESS",
+    "SEGMENTAL_DYSFUNCTION",
 })
 # Concepts judged against every other body site (a "wrist fracture" or "low back strain" is not ours).
 SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS", "SEPTIC_ARTHRITIS"})

@@ -32,6 +32,10 @@ _SKIP = re.compile(
     re.I)
 # a line opening with an unrecognised heading ("Interval:", "Procedure details:") ends the assessment
 _HEADING = re.compile(r"(?:\n|(?<=[.:]),)\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")  # also after a flattened break
+_NEWBORN = re.compile(r"\b(newborn|neonat\w*|nicu|\d+[- ](?:day|week)[- ]old|apgars?|gestational age)\b",
+                      re.I)
+# a problem-oriented note's entries ("#3 Hypothyroidism - TSH 2.1, continue levothyroxine")
+_PROBLEM_LINE = re.compile(r"(?m)^[ \t]*#\d{1,2}[ \t]+\S[^\n]*")
 _STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
 _MIN_SCORE = 0.6
 _COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE",
@@ -48,7 +52,8 @@ _CAUSE = re.compile(r"\b(due to|secondary to|2/2|caused by|from|related to|attri
 _INFLAMMATORY = re.compile(r"itis\b|infect|abscess|cellulitis|sepsis", re.I)
 
 _NONESSENTIAL = re.compile(r"^(?:(?:right|left|bilateral|right-sided|left-sided|mild|moderate|severe|"
-                           r"positional|postural|deformational|acute on chronic|chronic)\s+)+", re.I)
+                           r"positional|postural|deformational|acute on chronic|chronic|acute|subacute)\s+)+",
+                           re.I)
 
 # "acute on chronic" is one modifier, not "HTN on lisinopril"
 _HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:(?<!acute\s)on|continue\w*|controlled|uncontrolled|"
@@ -62,6 +67,8 @@ def _head(item: str) -> str:
     """The diagnostic phrase of an assessment item: '2. HTN - controlled, continue lisinopril' -> 'HTN'."""
     item = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*•#])\s*", "", item)
     item = _AXIS_LABEL.sub("", item)
+    # a parenthesis holds a synonym or an aside: "Subacute (de Quervain) thyroiditis" is about thyroiditis
+    item = re.sub(r"\s*\([^()]*\)", "", item)
     return _HEAD_CUT.split(item, maxsplit=1)[0].strip(" .;")
 
 
@@ -75,8 +82,9 @@ def _abbreviations() -> dict[str, str]:
 
 
 @lru_cache(maxsize=2048)
-def _best_hit(head: str) -> tuple[str, str, float] | None:
-    """Best billable, non-external-cause code for a head phrase (cached: comorbidities repeat)."""
+def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None:
+    """Best billable, non-external-cause code for a head phrase (cached: comorbidities repeat).
+    Perinatal codes (P00-P96) only for a newborn: they are never used for an older patient (OCG I.C.16.a)."""
     try:
         from cleanclaim.codes.search import search
     except Exception:  # noqa: BLE001 - without search, out-of-domain items are simply not suggested
@@ -86,7 +94,7 @@ def _best_hit(head: str) -> tuple[str, str, float] | None:
     from cleanclaim.coding.codebook import is_billable
 
     for h in search(head, limit=5):
-        if h.code[:1] in {"V", "W", "X", "Y"}:
+        if h.code[:1] in {"V", "W", "X", "Y"} or (h.code[:1] == "P" and not newborn):
             continue
         if not _names_every_word(head, str(h.matched)):
             continue  # "acute left jaw pain" is not "acute neck pain"
@@ -104,7 +112,10 @@ def decide(ctx: CodingContext) -> None:
     r = ctx.reading
     sections = [(s, e) for cat, s, e in r.sections if cat == "assessment"]
     if not sections:
+        sections = [(m.start(), m.end()) for m in _PROBLEM_LINE.finditer(r.text)]
+    if not sections:
         return
+    newborn = bool(_NEWBORN.search(r.text))
     explaining = []
     for start, end in sections:
         body = r.text[start:end]
@@ -133,7 +144,9 @@ def decide(ctx: CodingContext) -> None:
             if cause is not None:  # "neck pain due to X": X is the item
                 a = cause
                 item = r.text[a:b]
-            covered = [m for m in r.mentions if a <= m.start < b]
+            cut = _HEAD_CUT.search(item)
+            head_end = a + cut.start() if cut else b
+            covered = [m for m in r.mentions if a <= m.start < head_end]
             if any((m.concept in DIAGNOSIS_CONCEPTS and ctx.in_domain(m)) or m.concept in _COVERED
                    for m in covered):
                 continue
@@ -142,12 +155,12 @@ def decide(ctx: CodingContext) -> None:
             head = _head(item)
             if len(head) < 3 or len(head.split()) > 7 or re.search(r"\d{2,}", head) or _SKIP.match(head):
                 continue
-            hit = _best_hit(head.lower())
+            hit = _best_hit(head.lower(), newborn)
             if hit is None or hit[2] < _MIN_SCORE:
                 # the Index lists the main term; a leading side, severity or positional word is a
                 # nonessential modifier ("positional plagiocephaly" -> Plagiocephaly)
                 bare = _NONESSENTIAL.sub("", head).strip()
-                hit = _best_hit(bare.lower()) if bare and bare != head else None
+                hit = _best_hit(bare.lower(), newborn) if bare and bare != head else None
             if hit is None or hit[2] < _MIN_SCORE:
                 continue
             code, matched, score = hit
@@ -221,18 +234,38 @@ _NONESSENTIAL_WORDS = frozenset({"acute", "chronic", "subacute", "left", "right"
                                  "worsening", "ongoing", "known", "likely"})
 
 
+_BODY_SITE = re.compile(r"^(head|face|jaw|neck|cervical|shoulders?|arms?|elbows?|forearms?|wrists?|hands?|"
+                        r"fingers?|thumbs?|chest|back|abdomen|abdominal|hips?|thighs?|legs?|knees?|ankles?|"
+                        r"feet|foot|toes?|skin|limbs?|extremit\w*)$")
+
+
+_SIDE = re.compile(r"^(left|right|bilateral|unilateral|upper|lower|region|site|part)$")
+
+
 def _names_every_word(head: str, matched: str) -> bool:
     """Every essential word of the item (as the index folds it: "dental" -> "tooth", "herniated" ->
-    "displacement") appears in the entry found, so the entry names the same condition at the same site."""
+    "displacement") appears in the entry found, so the entry names the same condition at the same site.
+    A site may go unnamed only by an entry that names no site at all ("hand numbness" -> Numbness R20.0;
+    never "jaw pain" -> "neck pain")."""
     from cleanclaim.codes.search import ALTERNATIVES, tokenize
 
     wanted = [t for t in tokenize(head)[0] if t not in _NONESSENTIAL_WORDS]
-    if not wanted:
-        return False  # "Acute" alone names no condition
     have = set(sum(tokenize(matched), []))
+    if not [t for t in wanted if not _BODY_SITE.match(t)]:
+        return False  # "Acute" or "left arm" alone names no condition
     stems = {t[:5] for t in have}
-    return all(t in have or t[:5] in stems or any(a in have for a in ALTERNATIVES.get(t, ()))
-               for t in wanted)
+    entry_has_site = any(_BODY_SITE.match(t) for t in have)
+    named = all(t in have or t[:5] in stems or any(a in have for a in ALTERNATIVES.get(t, ()))
+                or (_BODY_SITE.match(t) and not entry_has_site) for t in wanted)
+    # nor may the entry assert much the item does not: one extra word ("Decompensated COPD with
+    # exacerbation") is wording, two ("radiating neck pain with arm numbness") is another condition
+    said = set(tokenize(head)[0]) | {a for t in tokenize(head)[0] for a in ALTERNATIVES.get(t, ())}
+    said_stems = {t[:5] for t in said}
+    # "without X" (a no- token) asserts nothing, nor does a site or side ("..., left upper limb")
+    extra = [t for t in tokenize(matched)[0]
+             if t not in said and t[:5] not in said_stems and not t.startswith("no-")
+             and not _BODY_SITE.match(t) and not _SIDE.match(t)]
+    return named and len(extra) <= 1
 
 
 def _shares_a_word(head: str, matched: str) -> bool:

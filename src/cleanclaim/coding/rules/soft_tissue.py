@@ -1,6 +1,7 @@
-"""Other specific neck conditions that replace M54.2: torticollis (M43.6, spasmodic G24.3 - an Excludes1
-pair), cervicogenic headache (G44.86), occipital neuralgia (M54.81), myalgia of neck muscles (M79.12),
-postlaminectomy syndrome (M96.1)."""
+"""Other specific neck conditions: torticollis (M43.6, spasmodic G24.3 - an Excludes1 pair; traumatic
+torticollis is the sprain S13.4), cervicogenic headache (G44.86), occipital neuralgia (M54.81), myalgia of
+neck muscles (M79.12), postlaminectomy syndrome (M96.1) replace M54.2; a segmental dysfunction (M99.01)
+is reported with it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 from cleanclaim.coding.codebook import domain
 from cleanclaim.coding.context import CodingContext
+from cleanclaim.coding.rules.injury import seventh
 
 RANK = 30
 _WHY = {
@@ -18,6 +20,9 @@ _WHY = {
     "CERVICOGENIC_HEADACHE": "Cervicogenic headache documented; it replaces the neck-pain symptom code.",
     "OCCIPITAL_NEURALGIA": "Occipital neuralgia documented.",
     "MYALGIA": "Myalgia of the neck muscles documented (myalgia of auxiliary muscles, head and neck).",
+    "SEGMENTAL_DYSFUNCTION": "Segmental (somatic) dysfunction of the cervical region documented: the "
+                             "biomechanical lesion treated by manipulation, listed first; the pain it causes "
+                             "is reported with it.",
     "POSTLAMINECTOMY": "Postlaminectomy syndrome documented after cervical spine surgery.",
 }
 
@@ -28,15 +33,25 @@ def decide(ctx: CodingContext) -> None:
     congenital = ctx.established("CONGENITAL_TORTICOLLIS")
     for concept in _WHY:
         found = ctx.established(concept)
-        if concept == "TORTICOLLIS":
-            # "spasmodic torticollis" also contains "torticollis": the specific form wins
-            taken = {(m.start, m.end) for m in spasmodic + congenital}
-            found = [m for m in found if not any(s <= m.start and m.end <= e for s, e in taken)]
+        if concept == "TORTICOLLIS" and (spasmodic or congenital) and found:
+            # with cervical dystonia or congenital torticollis documented, "right torticollis" describes
+            # that condition's posture, never a second one
+            ctx.reject(codes[concept], "torticollis here describes the documented "
+                       f"{'cervical dystonia' if spasmodic else 'congenital torticollis'} (M43.6 Excludes1: "
+                       "spasmodic torticollis G24.3, congenital sternomastoid torticollis Q68.0)")
+            continue
         if not found:
             continue
         if concept == "TORTICOLLIS" and _injury_now(ctx, found):
             ctx.reject(codes[concept], "torticollis from a current injury is coded as the injury (M43.6 "
                        "Excludes1: current injury, see Injury of spine by body region; OCG I.A.12.a)")
+            if not any(c.code[:3] in {"S12", "S13", "S16"} for c in ctx.codes):
+                # Index: Torticollis, traumatic, current S13.4
+                char7 = seventh(ctx, False, found)
+                ctx.add(f"{domain()['injury_codes']['SPRAIN']}{char7}", found, "Traumatic torticollis from "
+                        "a current injury: the Index sends it to the sprain of the cervical spine "
+                        f"(Torticollis, traumatic, current S13.4). 7th character {char7} (OCG I.C.19.a).",
+                        "ICD-10-CM Index: Torticollis, traumatic; OCG I.C.19.a", rank=RANK)
             continue
         ctx.add(codes[concept], found, _WHY[concept], "ICD-10-CM OCG I.B.5; I.A.12.a", rank=RANK,
                 needs_review=concept == "CONGENITAL_TORTICOLLIS")
