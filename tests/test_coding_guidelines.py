@@ -320,3 +320,75 @@ def test_perinatal_codes_only_for_a_newborn() -> None:
     assert not any(c.startswith("P") for c in adult)
     baby = review_codes("NICU. 3-day-old term infant.\nAssessment: 1. Hyponatremia.")
     assert any(c.startswith("P74") for c in baby)
+
+
+# --- long-term drug therapy status with diabetes (OCG I.C.4.a.3) -------------------------------------
+
+@pytest.mark.parametrize("text,status", [
+    ("Assessment:\n1. Neck pain.\n2. Type 2 diabetes mellitus - A1c 7.1, continue metformin 1000 mg BID.",
+     {"Z79.84"}),
+    ("A/P: 1) cervical strain. 2) T2DM on insulin glargine 20 u qhs and metformin.", {"Z79.4", "Z79.84"}),
+    ("Assessment: 1. Neck pain. 2. Type 2 DM, weekly semaglutide, A1c 6.8.", {"Z79.85"}),
+])
+def test_diabetes_drug_status_is_reported(text: str, status: set[str]) -> None:
+    got = set(code_note(text).code_list)
+    assert status <= got, got
+    assert not ({"Z79.4", "Z79.84", "Z79.85"} - status) & got
+
+
+@pytest.mark.parametrize("text", [
+    "Assessment: 1. Neck pain. 2. Type 2 diabetes, diet-controlled; stopped metformin last year (GI upset).",
+    "Assessment: 1. Neck pain. 2. Type 1 diabetes mellitus on insulin pump.",
+    "Assessment: neck pain. Meds: metformin.",  # no diabetes coded: the drug alone is not a status
+])
+def test_no_drug_status_without_a_current_drug_for_a_coded_diabetes(text: str) -> None:
+    got = code_note(text).code_list
+    assert not any(c.startswith("Z79") for c in got), got
+
+
+# --- queries where the note leaves the coder guessing --------------------------------------------------
+
+def test_conflicting_displacement_is_queried() -> None:
+    result = code_note("CT C-spine: fracture of the left C5 lamina with a displaced fragment.\n"
+                       "Impression: Nondisplaced fracture, left C5 lamina.\nPlan: collar.")
+    assert result.code_list[0].startswith("S12.4")
+    assert any("displace" in q.topic for q in result.queries)
+
+
+def test_undocumented_phase_of_care_is_queried() -> None:
+    result = code_note("Clinic visit, covering NP. Seen for: C2 fracture, nondisplaced. Wearing collar.\n"
+                       "Assessment: nondisplaced C2 fracture.\nPlan: continue collar; records requested.")
+    assert any("encounter" in q.topic for q in result.queries)
+
+
+@pytest.mark.parametrize("text", [
+    "Passenger in a car that was T-boned yesterday. Neck pain and stiffness today.\n"
+    "Assessment: Neck pain following MVC.\nPlan: ibuprofen.",
+    "Slipped on ice 2 days ago, landed on her back. Now neck pain.\nA: neck pain after fall.",
+])
+def test_neck_pain_after_trauma_without_an_injury_diagnosis_is_queried(text: str) -> None:
+    result = code_note(text)
+    assert result.code_list[0] == "M54.2"
+    assert any(q.topic == "injury" for q in result.queries)
+
+
+def test_primary_clear_of_disease_is_history_not_active() -> None:
+    note = ("History: right breast cancer, lumpectomy 2016, tamoxifen completed 2021.\nMRI: lytic C3 lesion; "
+            "biopsy metastatic carcinoma of breast origin.\nAssessment: Metastatic breast cancer to bone "
+            "(C3), distant recurrence; no evidence of disease in the breast.")
+    got = code_note(note).code_list
+    assert got[:2] == ["C79.51", "Z85.3"]
+    assert not any(c.startswith("C50") for c in got)
+
+
+def test_primary_without_a_side_is_queried() -> None:
+    result = code_note("Assessment: metastatic breast cancer with bone metastasis to C4, on letrozole.")
+    assert "C50.919" in result.code_list
+    assert any("laterality" in q.topic for q in result.queries)
+
+
+def test_counseling_about_fractures_is_not_a_fracture() -> None:
+    note = ("Assessment: Ankylosing spondylitis of the cervical spine, flare.\nPlan: naproxen. Counseled: "
+            "a rigid spine fractures easily; any neck trauma needs ED evaluation.")
+    got = code_note(note).code_list
+    assert got == ["M45.2"]

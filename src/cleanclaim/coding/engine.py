@@ -10,7 +10,16 @@ from typing import Any
 from cleanclaim.coding import codebook
 from cleanclaim.coding.context import CodingContext
 from cleanclaim.coding.model import CodingResult
-from cleanclaim.coding.rules import injury, queries, review, soft_tissue, spine, symptom, systemic
+from cleanclaim.coding.rules import (
+    drug_status,
+    injury,
+    queries,
+    review,
+    soft_tissue,
+    spine,
+    symptom,
+    systemic,
+)
 from cleanclaim.notes.reader import read_note
 
 SETTINGS = {"outpatient": "outpatient", "office": "outpatient", "clinic": "outpatient", "ed": "ED",
@@ -18,7 +27,7 @@ SETTINGS = {"outpatient": "outpatient", "office": "outpatient", "clinic": "outpa
             "hospital": "inpatient"}
 # decision functions in the order they run; the neck-pain symptom decision runs after every cause
 DECISIONS = (systemic.decide, injury.decide, spine.decide, soft_tissue.decide, symptom.decide,
-             review.decide, queries.decide)
+             review.decide, drug_status.decide, queries.decide)
 
 
 def normalize_setting(setting: str | None) -> str:

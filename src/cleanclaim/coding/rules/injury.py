@@ -41,6 +41,11 @@ def _affirmed(pattern: str, text: str) -> bool:
 
 def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
     phase = ctx.reading.encounter_phase
+    if phase is None and not ctx.inpatient and ctx.setting != "ED":
+        ctx.query("encounter phase", "The note does not say whether the injury is still in active treatment "
+                  "(7th character A: initial evaluation, surgery, a new treating provider's plan) or in "
+                  "routine healing (D: follow-up, medication or collar adjustment). Coded A; please document "
+                  "the date of injury and the phase of care.")
     text = " ".join(m.sentence.text for m in mentions) + " " + ctx.reading.text
     if phase == "sequela":
         return "S"
@@ -166,6 +171,10 @@ def fractures(ctx: CodingContext) -> None:
         ftype = _fracture_type(text, vertebra)
         stated = next((m.displacement for m in same if m.displacement), None)
         displaced = stated != "nondisplaced"
+        if len({m.displacement for m in same if m.displacement}) > 1:
+            ctx.query("fracture displacement", f"The {vertebra} fracture is described both as displaced and "
+                      f"as nondisplaced ({'; '.join(dict.fromkeys(m.evidence.text for m in same))}). Please "
+                      f"confirm which applies; coded as the assessment states ({stated}).")
         code = fracture_code(vertebra, ftype, displaced, char7)
         why = f"Fracture of {vertebra} documented"
         why += f" ({ftype.replace('_', ' ')} type)." if ftype != "unspecified" else "."

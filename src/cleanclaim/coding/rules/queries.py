@@ -43,6 +43,11 @@ def decide(ctx: CodingContext) -> None:
             ctx.query(label, f"Imaging reports {label} ({levels}) but the provider's assessment does not "
                       f"address it. Please document whether the {label} is clinically significant and the "
                       "cause of the symptoms; it is not coded from the imaging report alone.")
+    if r.mechanism is not None and ctx.has("M54.2") and not any(c.code[:1] == "S" for c in ctx.codes):
+        ctx.query("injury", f"Neck pain is documented after trauma ('{r.mechanism.text}') without an "
+                  "injury diagnosis. Please document whether there is an injury (e.g. cervical sprain S13.4, "
+                  "strain of neck muscles S16.1) or that the pain is not injury-related; coded as neck pain "
+                  "(M54.2).")
     for m in ctx.uncertain:
         if m.concept != "RADICULOPATHY":
             topic = m.concept.lower().replace("_", " ")

@@ -34,8 +34,8 @@ _SKIP = re.compile(
 _HEADING = re.compile(r"(?:\n|(?<=[.:]),)\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")  # also after a flattened break
 _NEWBORN = re.compile(r"\b(newborn|neonat\w*|nicu|\d+[- ](?:day|week)[- ]old|apgars?|gestational age)\b",
                       re.I)
-# a problem-oriented note's entries ("#3 Hypothyroidism - TSH 2.1, continue levothyroxine")
-_PROBLEM_LINE = re.compile(r"(?m)^[ \t]*#\d{1,2}[ \t]+\S[^\n]*")
+# a problem-oriented note's entries ("#3 Hypothyroidism - TSH 2.1, continue levothyroxine", "2. T2DM - ...")
+_PROBLEM_LINE = re.compile(r"(?m)^[ \t]*(?:#\d{1,2}|\d{1,2}[.)])[ \t]+[A-Za-z][^\n]*")
 _STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
 _MIN_SCORE = 0.6
 _COVERED = frozenset({"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER", "FEVER", "HEADACHE",
@@ -153,7 +153,7 @@ def decide(ctx: CodingContext) -> None:
             if any(not m.current or m.uncertain for m in covered):
                 continue
             head = _head(item)
-            if len(head) < 3 or len(head.split()) > 7 or re.search(r"\d{2,}", head) or _SKIP.match(head):
+            if len(head) < 3 or len(head.split()) > 10 or re.search(r"\d{2,}", head) or _SKIP.match(head):
                 continue
             hit = _best_hit(head.lower(), newborn)
             if hit is None or hit[2] < _MIN_SCORE:
@@ -231,7 +231,7 @@ def _drop_integral_symptoms(ctx: CodingContext, explaining: list) -> None:
 # Words the Index treats as nonessential modifiers of a main term: an entry may leave them out.
 _NONESSENTIAL_WORDS = frozenset({"acute", "chronic", "subacute", "left", "right", "bilateral", "mild",
                                  "moderate", "severe", "recurrent", "intermittent", "persistent", "new",
-                                 "worsening", "ongoing", "known", "likely"})
+                                 "worsening", "ongoing", "known", "likely", "peripheral"})
 
 
 _BODY_SITE = re.compile(r"^(head|face|jaw|neck|cervical|shoulders?|arms?|elbows?|forearms?|wrists?|hands?|"

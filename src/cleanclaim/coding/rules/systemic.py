@@ -82,8 +82,10 @@ def metastatic(ctx: CodingContext) -> None:
     # every mention of the same primary tells its status and side (HPI, assessment, history line)
     same = [q for q in primaries if _first_match(domain()["primary_cancers"], q.text) is row]
     # "metastatic breast cancer" speaks for the primary only in the diagnosis chosen, not in a biopsy line
-    active = bool(_METASTATIC.search(p.sentence.text)) or any(_unnegated(_ACTIVE, q.sentence.text)
-                                                              for q in same)
+    # ... unless the note says the primary site is clear ("no evidence of disease in the breast")
+    eradicated = _ERADICATED.search(ctx.reading.text) is not None
+    active = (bool(_METASTATIC.search(p.sentence.text)) and not eradicated) or any(
+        _unnegated(_ACTIVE, q.sentence.text) for q in same)
     treated = not active and any(q.historical or _TREATED.search(q.sentence.text) for q in same)
     if treated and row.get("history"):
         ctx.add(row["history"], [p], "The primary malignancy is documented as excised or eradicated, with "
@@ -102,6 +104,9 @@ def metastatic(ctx: CodingContext) -> None:
         if candidate and is_billable(candidate, ctx.on) is not False:
             code = candidate
             break
+    if lat == "unspecified" and row.get("left") and row.get("right"):
+        ctx.query("primary laterality", f"The side of the primary ({p.text}) is not documented. Please "
+                  "document right or left (coded as unspecified side).")
     if code:
         why = "Primary malignancy documented with the metastatic disease; coded after the secondary site " \
               "the encounter is directed at."
@@ -121,6 +126,11 @@ _TREATED = re.compile(
     r"lumpectomy|prostatectomy|nephrectomy|lobectomy|pneumonectomy|thyroidectomy|colectomy|"
     r"no (?:\w+ )?recurrence|no further treatment|completed (?:treatment|therapy|chemo\w*|radiation))\b",
     re.I)
+# the primary site said to be clear of disease (OCG I.C.2.d: a history code, not the primary)
+_ERADICATED = re.compile(
+    r"\bno (?:evidence|sign)s? of (?:\w+ ){0,2}(?:disease|tumou?r|cancer|malignancy|recurrence) (?:in|at) "
+    r"(?:the )?(?:\w+ )?(?:breast|prostate|lung|colon|rectum|kidney|thyroid|primary(?: site)?)\b|"
+    r"\bno (?:local|locoregional|breast|axillary|primary[- ]site) (?:or \w+ )?recurrence\b", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(no|not|without|nor|denies)\b[^.;,]*$", re.I)
 
 
