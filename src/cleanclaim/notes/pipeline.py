@@ -117,18 +117,21 @@ def _register_sectionizer() -> None:
             return doc
 
         def _titles_alone_on_a_line(self, doc: Any, found: list) -> list:
-            """Headings written without a colon ("EXAM", "Assessment/Plan") when the line holds nothing
-            else and is written as a heading (capitals or title case)."""
+            """Headings written without a colon: a title alone on its line written as a heading
+            ("EXAM", "Assessment/Plan"), or a title in capitals opening a line ("IMPRESSION unstable
+            Jefferson fracture", the terse ED style)."""
             out = []
             taken = {start for start, _, _ in found}
-            for m in _TITLE_LINE.finditer(doc.text):
-                title = m.group(1)
-                rule = self.line_titles.get(title.lower())
-                if rule is None or not (title.isupper() or title.istitle()):
-                    continue
-                span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-                if span is not None and span.start not in taken:
-                    out.append((span.start, span.end, rule))
+            for pattern, caps_only in ((_TITLE_LINE, False), (_CAPS_TITLE_OPENING, True)):
+                for m in pattern.finditer(doc.text):
+                    title = m.group(1)
+                    rule = self.line_titles.get(title.lower())
+                    if rule is None or not (title.isupper() or (title.istitle() and not caps_only)):
+                        continue
+                    span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+                    if span is not None and span.start not in taken:
+                        taken.add(span.start)
+                        out.append((span.start, span.end, rule))
             return out
 
     Language.factory("cleanclaim_sectionizer", default_config={
@@ -138,6 +141,8 @@ def _register_sectionizer() -> None:
 
 
 _TITLE_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z][A-Za-z /&-]{2,40}?)[ \t]*$")
+# the longest run of capital words opening a line, then text ("HPI 19 yo M", "PLAN NSGY at bedside")
+_CAPS_TITLE_OPENING = re.compile(r"(?m)^[ \t]*([A-Z][A-Z/&]+(?: [A-Z][A-Z/&]+){0,3})(?= +[^\s:])")
 
 
 def _expand_level(pattern: list[Any], level_token: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from cleanclaim.notes.pipeline import SPAN_GROUP, get_pipeline, load_data
 SPINE_CONCEPTS = frozenset({
     "RADICULOPATHY", "MYELOPATHY", "SPONDYLOSIS", "DISC_HERNIATION", "DISC_DEGENERATION", "DISC_DISORDER",
     "STENOSIS", "OSTEOMYELITIS", "DISCITIS", "ANKYLOSING_SPONDYLITIS", "POSTLAMINECTOMY", "EPIDURAL_ABSCESS",
-    "SEGMENTAL_DYSFUNCTION",
+    "SEGMENTAL_DYSFUNCTION", "SPINAL_CORD_INJURY",
 })
 # Concepts judged against every other body site (a "wrist fracture" or "low back strain" is not ours).
 SITE_CONCEPTS = frozenset({"FRACTURE", "SPRAIN", "STRAIN", "MYALGIA", "METASTASIS", "SEPTIC_ARTHRITIS"})
@@ -38,6 +38,8 @@ _NEGATION_BEFORE = re.compile(r"\b(no|not|without|denies|denied|negative for|abs
 _FLAGS = {"NEGATED_EXISTENCE": "negated", "HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical",
           "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _LEVELISH = re.compile(r"^(c[1-8]|t1|c[1-8]-c?[1-8]|c7-t1|[1-8]|-|–|/|and|,)$", re.I)
+_STUDY_NOT_DONE = re.compile(r"\b(no|not|without|will|would|plan\w*|order\w*|get|obtain|consider\w*|if|"
+                             r"pending|awaiting|scheduled|needs?|recommend\w*)\b[\w\s/-]*$", re.I)
 _FRACTURE_WORD = re.compile(r"\bfractur\w*|\bfx\b", re.I)
 _BONE = re.compile(r"\b(spine|spinal|vertebra\w*|bone|bony|osseous|skeletal|lytic|blastic)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
@@ -136,11 +138,15 @@ def read_note(text: str) -> NoteReading:
         if section == "imaging":
             imaging_sents[sent.start] = sent.start_char
         elif section not in {"assessment", "plan"}:
-            study = pats["imaging_study"].search(stext)
-            if study:
-                result = pats["imaging_result"].search(stext, study.end())
+            for study in pats["imaging_study"].finditer(stext):
+                # "no imaging yet", "will get MRI": a study not done reports nothing
+                if _STUDY_NOT_DONE.search(stext[max(0, study.start() - 25):study.start()]):
+                    continue
+                # the result follows its study closely ("MRI: ...", "CT showed ..."), not a clause later
+                result = pats["imaging_result"].search(stext[:study.end() + 60], study.end())
                 if result:
                     imaging_sents[sent.start] = sent.start_char + study.start()
+                    break
 
     for ent in sorted(doc.spans.get(SPAN_GROUP, []), key=lambda sp: sp.start):
         reading.mentions.append(_mention(idx, ent, pats, imaging_sents))

@@ -1,7 +1,9 @@
-"""Injuries of the neck: fractures of cervical vertebrae (S12), sprain of cervical ligaments (S13.4),
-strain of neck muscles (S16.1). 7th characters by encounter phase (OCG I.C.19.a); fractures not stated
-as displaced are coded displaced, not stated open are coded closed (OCG I.C.19.c.1); for a sequela the
-residual condition is reported first and the injury with 7th character S (OCG I.C.19.a, I.B.10)."""
+"""Injuries of the neck: injury of the cervical spinal cord (S14.0-S14.1, listed before the fracture,
+as the S12 note says "code first any associated cervical spinal cord injury"), fractures of cervical
+vertebrae (S12), sprain of cervical ligaments (S13.4), strain of neck muscles (S16.1). 7th characters by
+encounter phase (OCG I.C.19.a); fractures not stated as displaced are coded displaced, not stated open
+are coded closed (OCG I.C.19.c.1); for a sequela the residual condition is reported first and the
+injury with 7th character S (OCG I.C.19.a, I.B.10)."""
 
 from __future__ import annotations
 
@@ -209,6 +211,40 @@ def soft_tissue_injuries(ctx: CodingContext) -> None:
                 rank=SEQUELA_RANK if sequela else RANK)
 
 
+# kind of cord lesion -> 5th character of S14.1- (checked in order: "incomplete" before "complete")
+_CORD_KIND = (("2", re.compile(r"central cord", re.I)), ("3", re.compile(r"anterior cord", re.I)),
+              ("4", re.compile(r"brown[- ]?s[eé]quard", re.I)), ("5", re.compile(r"\bincomplete\b", re.I)),
+              ("1", re.compile(r"\bcomplete\b", re.I)))
+_CORD_CONCUSSION = re.compile(r"\b(concussion|contusion|edema)\b", re.I)
+_CORD_LEVEL = re.compile(r"\bc\s?([1-8])\b", re.I)
+
+
+def cord_injuries(ctx: CodingContext) -> None:
+    found = _injury_mentions(ctx, "SPINAL_CORD_INJURY")
+    if not found:
+        return
+    char7 = seventh(ctx, False, found)
+    texts = [m.evidence.text + " " + _local(m) for m in found]
+    if all(_CORD_CONCUSSION.search(t) and not any(rx.search(t) for _, rx in _CORD_KIND) for t in texts):
+        code = f"S14.0XX{char7}"
+        what = "Concussion or edema of the cervical spinal cord"
+    else:
+        kind = next((k for k, rx in _CORD_KIND if any(rx.search(t) for t in texts)), "0")
+        levels = [lv for m in found for lv in m.levels]
+        levels += [f"C{d}" for t in texts for d in _CORD_LEVEL.findall(t)]
+        level = next((lv[1] for lv in levels if lv[:1].upper() == "C" and lv[1:2].isdigit()), "9")
+        code = f"S14.1{kind}{level}{char7}"
+        what = "Injury of the cervical spinal cord" + (f" at C{level}" if level != "9" else
+                                                        ", level not stated")
+        if level == "9":
+            ctx.query("cord injury level", "The cervical spinal cord injury is documented without its level. "
+                      "Please document the neurological level (C1-C8).")
+    ctx.add(code, found, f"{what} documented; listed before any cervical fracture (S12 note: code first any "
+            f"associated cervical spinal cord injury). 7th character {char7}: {_PHASE_TEXT[char7]}.",
+            "ICD-10-CM Tabular S12 (code first S14.0, S14.1-); OCG I.C.19.a", rank=RANK - 5)
+
+
 def decide(ctx: CodingContext) -> None:
+    cord_injuries(ctx)
     fractures(ctx)
     soft_tissue_injuries(ctx)
