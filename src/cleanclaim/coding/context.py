@@ -34,6 +34,8 @@ class CodingContext:
     uncertain: list[Mention] = field(default_factory=list)
     # mentions that produced a code, so the out-of-domain review skips them
     used: set[int] = field(default_factory=set)
+    # codes for conditions the note says do not cause the neck pain: they never make it integral
+    coexisting: set[str] = field(default_factory=set)
 
     @property
     def inpatient(self) -> bool:

@@ -13,8 +13,12 @@ from cleanclaim.coding.context import CodingContext
 from cleanclaim.notes.model import Span
 
 RANK = 95  # status codes follow the conditions they describe
-_STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|holding|off|no longer|intolerant|allerg\w*|"
+# stopped for good; a dose held for a procedure or a low sugar is still long-term therapy
+_STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|off|no longer|intolerant|allerg\w*|"
                       r"declined|refused|instead of)\b[^.;\n]{0,40}$", re.I)
+# insulin given only to control the sugar during this encounter is not long-term use (OCG I.C.4.a.3)
+_TEMPORARY = re.compile(r"\b(sliding[- ]scale|drip|gtt|infusion|temporar\w*|while (?:admitted|inpatient|"
+                        r"hospitali[sz]ed|on steroids|on prednisone))\b", re.I)
 
 
 @cache
@@ -37,6 +41,10 @@ def decide(ctx: CodingContext) -> None:
         for m in row["pattern"].finditer(text):
             line_start = max(text.rfind("\n", 0, m.start()), text.rfind(".", 0, m.start())) + 1
             if _STOPPED.search(text[line_start:m.start()]):
+                continue
+            clause_end = min((i for i in (text.find("\n", m.end()), text.find(".", m.end())) if i >= 0),
+                             default=len(text))
+            if row["code"] == "Z79.4" and _TEMPORARY.search(text[line_start:clause_end]):
                 continue
             owner = owners[0]
             ctx.add(row["code"], [], f"Current {m.group(1)} documented for {owner.code}: long-term drug "

@@ -28,9 +28,13 @@ _PHASE_TEXT = {
 
 
 # negated, or an alternative the physician set aside ("favored acute fracture over chronic non-union")
-_NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|never|rather than|"
+_NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|never|rather than|if|should|"
+                             r"in case of|watch for|risk of|concern for|possibility of|"
                              r"(?:favou?red|favou?ring|more likely|preferred)\b[^.;]*\bover|instead of|"
                              r"less likely|unlikely|versus|vs\.?|r/o|rule out)\b[^.;]*$", re.I)
+
+
+_OPEN_FRACTURE = re.compile(r"\bopen(?: \w+){0,2} (?:fracture|fx)\b|\bcompound fracture\b|\bopen fx\b", re.I)
 
 
 def _affirmed(pattern: str, text: str) -> bool:
@@ -62,13 +66,15 @@ def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
             return "G"
         phase = "initial"
     if phase == "subsequent":
-        if fracture and _affirmed(r"\bnon-?union\b", text):
-            return "K"
-        if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", text):
-            return "G"
+        # the diagnosis itself speaks first ("dens fx w/ DELAYED HEALING ... if nonunion, fusion")
+        own = " ".join(m.sentence.text for m in mentions if m.diagnostic)
+        for scope in (own, text):
+            if fracture and _affirmed(r"\bnon-?union\b", scope):
+                return "K"
+            if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", scope):
+                return "G"
         return "D"
-    if fracture and any(re.search(r"\bopen (?:fracture|fx)\b|\bcompound fracture\b", m.sentence.text, re.I)
-                        for m in mentions):
+    if fracture and any(_OPEN_FRACTURE.search(m.sentence.text) for m in mentions):
         return "B"
     return "A"
 
@@ -97,7 +103,9 @@ def _fracture_type(text: str, vertebra: str) -> str:
     return "unspecified"
 
 
-def fracture_code(vertebra: str, ftype: str, displaced: bool, char7: str) -> str:
+def fracture_code(vertebra: str, ftype: str, displaced: bool, char7: str, text: str = "") -> str:
+    """The S12 code; `text` (the fracture's own words) tells a posterior from an anterior displacement
+    where the classification separates them (type II dens: S12.110 anterior, S12.111 posterior)."""
     data = domain()
     v = data["fracture_vertebra"][vertebra]
     stems = data["fracture_types"][ftype]
@@ -106,7 +114,8 @@ def fracture_code(vertebra: str, ftype: str, displaced: bool, char7: str) -> str
     if stem.endswith("X"):
         return f"{stem}{char7}"
     if ftype == "dens_type2":
-        return f"{stem}{'0' if displaced else '2'}{char7}"
+        posterior = re.search(r"\bposterior(?:ly)?\b(?: \w+){0,2} displace|displace\w* posterior", text, re.I)
+        return f"{stem}{('1' if posterior else '0') if displaced else '2'}{char7}"
     return f"{stem}{'0' if displaced else '1'}{char7}"
 
 
@@ -177,7 +186,7 @@ def fractures(ctx: CodingContext) -> None:
             ctx.query("fracture displacement", f"The {vertebra} fracture is described both as displaced and "
                       f"as nondisplaced ({'; '.join(dict.fromkeys(m.evidence.text for m in same))}). Please "
                       f"confirm which applies; coded as the assessment states ({stated}).")
-        code = fracture_code(vertebra, ftype, displaced, char7)
+        code = fracture_code(vertebra, ftype, displaced, char7, text)
         why = f"Fracture of {vertebra} documented"
         why += f" ({ftype.replace('_', ' ')} type)." if ftype != "unspecified" else "."
         conf = 0.9

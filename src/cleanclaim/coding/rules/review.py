@@ -81,6 +81,18 @@ def _abbreviations() -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in data["abbreviations"].items()}
 
 
+_SHORTHAND = {"w/": "with", "w/o": "without", "w/out": "without", "s/p": "status post", "h/o": "history of"}
+
+
+def _expand(head: str) -> str:
+    """The item as the index reads it: the whole phrase if it is an abbreviation ("htn"), else each
+    abbreviation in it ("t2dm w/ hyperglycemia" -> "type 2 diabetes mellitus with hyperglycemia")."""
+    table = _abbreviations()
+    if head in table:
+        return table[head]
+    return " ".join(_SHORTHAND.get(w, table.get(w, w)) for w in head.split())
+
+
 @lru_cache(maxsize=2048)
 def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None:
     """Best billable, non-external-cause code for a head phrase (cached: comorbidities repeat).
@@ -89,7 +101,7 @@ def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None
         from cleanclaim.codes.search import search
     except Exception:  # noqa: BLE001 - without search, out-of-domain items are simply not suggested
         return None
-    head = _abbreviations().get(head, head)
+    head = _expand(head)
     # external causes (V00-Y99) describe how, not what: never suggested from an assessment item
     from cleanclaim.coding.codebook import is_billable
 

@@ -28,7 +28,7 @@ def decide(ctx: CodingContext) -> None:
     code = domain()["simple_codes"]["NECK_PAIN"]
     pain = neck_pain_mentions(ctx)
     sequela = [c for c in ctx.codes if c.code.startswith("S") and c.code.endswith("S")]
-    keeps_pain = set(domain().get("pain_not_integral", ()))
+    keeps_pain = set(domain().get("pain_not_integral", ())) | ctx.coexisting
     definitive = [c for c in ctx.codes
                   if not c.needs_review and c not in sequela and c.code not in keeps_pain]
     if not pain:

@@ -26,12 +26,17 @@ def _organisms(ctx: CodingContext) -> list[Mention]:
 
 def meningitis(ctx: CodingContext) -> None:
     for m in ctx.established("MENINGITIS"):
-        orgs = _organisms(ctx)
+        # an organism stated as probable counts only for an inpatient (OCG II.H; outpatient IV.H)
+        orgs = [o for o in _organisms(ctx) if ctx.inpatient or not o.uncertain]
         # the words of the diagnosis itself ("aseptic meningitis") outrank the rest of the sentence
-        # ("... negative bacterial cultures")
+        # ("... negative bacterial cultures"); a merely "bacterial" one is refined by its organism
         specific = [r for r in domain()["meningitis"] if r["words"] != "."]
-        row = _first_match(specific, m.evidence.text) or _first_match(
-            domain()["meningitis"], " ".join([m.sentence.text] + [o.text for o in orgs])) or {"code": "G03.9"}
+        context = " ".join([m.sentence.text] + [o.text for o in orgs]) if orgs else m.sentence.text
+        own = _first_match(specific, m.evidence.text)
+        if own is not None and own["code"] == "G00.9":
+            by_organism = [r for r in specific if r["code"] != "G00.9"]
+            own = _first_match(by_organism, " ".join(o.text for o in orgs)) or own
+        row = own or _first_match(domain()["meningitis"], context) or {"code": "G03.9"}
         ctx.add(row["code"], [m], "Meningitis is documented as the cause of the presentation; neck pain, "
                 "stiffness, fever and headache are integral to it and are not coded separately. Sequenced "
                 "first as the condition chiefly responsible for the encounter.", "ICD-10-CM OCG I.B.5; IV.G",
@@ -139,6 +144,12 @@ def _unnegated(rx: re.Pattern[str], text: str) -> bool:
     return any(not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in rx.finditer(text))
 
 
+COEXISTING_RANK = 60
+_NOT_THE_CAUSE = re.compile(
+    r"\bnot (?:\w+ ){0,2}(?:myeloma|cancer|malignan\w*|tumou?r|oncologic\w*)[- ]related\b|"
+    r"\b(?:not|un)related to (?:the |her |his )?(?:myeloma|cancer|malignancy|tumou?r)\b", re.I)
+
+
 def hematologic(ctx: CodingContext) -> None:
     """Multiple myeloma / plasmacytoma in the cervical spine is a primary malignancy of bone marrow,
     not a bone metastasis: C90.- (remission status as the 5th character)."""
@@ -155,6 +166,13 @@ def hematologic(ctx: CodingContext) -> None:
     else:
         fifth = "0"
     code = f"C90.{'3' if solitary else '0'}{fifth}"
+    if _NOT_THE_CAUSE.search(ctx.reading.text):
+        # "neck pain, mechanical - not myeloma related": a coexisting condition, the pain is coded first
+        ctx.coexisting.add(code)
+        ctx.add(code, found, "Multiple myeloma is documented, but the note says it does not cause the neck "
+                "pain: reported as a coexisting condition after it; remission status from the note.",
+                "ICD-10-CM OCG I.C.2; IV.J", rank=COEXISTING_RANK)
+        return
     ctx.add(code, found, "Multiple myeloma (a primary malignancy of the marrow, not a metastasis) involving "
             "the cervical spine is documented as the cause of the neck pain (integral, not coded); "
             "remission status from the note.", "ICD-10-CM OCG I.C.2; I.B.5", rank=RANK)
