@@ -40,6 +40,16 @@ _FLAGS = {"NEGATED_EXISTENCE": "negated", "HISTORICAL": "historical", "HYPOTHETI
 _LEVELISH = re.compile(r"^(c[1-8]|t1|c[1-8]-c?[1-8]|c7-t1|[1-8]|-|–|/|and|,)$", re.I)
 _STUDY_NOT_DONE = re.compile(r"\b(no|not|without|will|would|plan\w*|order\w*|get|obtain|consider\w*|if|"
                              r"pending|awaiting|scheduled|needs?|recommend\w*)\b[\w\s/-]*$", re.I)
+_RADIATION = re.compile(r"\b(c?gy|rt|radiation|radiotherapy|sbrt|srs|fractions?)\b", re.I)
+
+
+def _radiation_fractions(m: Mention, text: str) -> bool:
+    """"20 Gy / 5 fx" counts radiation fractions, not fractures."""
+    return (m.concept == "FRACTURE" and m.text.lower() in {"fx", "fxs"}
+            and re.search(r"\d\s*$", text[max(0, m.start - 6):m.start]) is not None
+            and _RADIATION.search(m.sentence.text) is not None)
+
+
 _FRACTURE_WORD = re.compile(r"\bfractur\w*|\bfx\b", re.I)
 _BONE = re.compile(r"\b(spine|spinal|vertebra\w*|bone|bony|osseous|skeletal|lytic|blastic)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[;.]|\bbut\b|\bhowever\b", re.I)
@@ -149,7 +159,9 @@ def read_note(text: str) -> NoteReading:
                     break
 
     for ent in sorted(doc.spans.get(SPAN_GROUP, []), key=lambda sp: sp.start):
-        reading.mentions.append(_mention(idx, ent, pats, imaging_sents))
+        mention = _mention(idx, ent, pats, imaging_sents)
+        if not _radiation_fractions(mention, text):
+            reading.mentions.append(mention)
     reading.imaging = [m for m in reading.mentions if m.imaging and not m.negated and not m.family
                        and m.concept not in {"NECK_PAIN", "NECK_STIFFNESS", "ORGANISM", "PRIMARY_CANCER"}]
     _neuro(idx, reading, pats)

@@ -69,7 +69,17 @@ def _head(item: str) -> str:
     item = _AXIS_LABEL.sub("", item)
     # a parenthesis holds a synonym or an aside: "Subacute (de Quervain) thyroiditis" is about thyroiditis
     item = re.sub(r"\s*\([^()]*\)", "", item)
-    return _HEAD_CUT.split(item, maxsplit=1)[0].strip(" .;")
+    return " ".join(_HEAD_CUT.split(item, maxsplit=1)[0].split()).strip(" .;")
+
+
+def _qualified_head(item: str, head: str) -> str | None:
+    """The head with the short comma qualifier that follows it, when there is one: "nicotine
+    dependence, cigarettes - counseled" -> "nicotine dependence, cigarettes"."""
+    rest = item[item.find(head) + len(head):] if head in item else ""
+    m = re.match(r"\s*,\s*([A-Za-z][A-Za-z -]{2,30}?)\s*(?:$|[-–—,;(.])", rest)
+    if not m or len(m.group(1).split()) > 3 or _HEAD_CUT.search(f" {m.group(1)}"):
+        return None
+    return f"{head}, {m.group(1)}"
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +91,8 @@ def _abbreviations() -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in data["abbreviations"].items()}
 
 
-_SHORTHAND = {"w/": "with", "w/o": "without", "w/out": "without", "s/p": "status post", "h/o": "history of"}
+_SHORTHAND = {"w/": "with", "w/o": "without", "w/out": "without", "s/p": "status post", "h/o": "history of",
+              "rvr": ""}  # "AFib w/ RVR": the rate does not change the rhythm's code
 
 
 def _expand(head: str) -> str:
@@ -90,7 +101,8 @@ def _expand(head: str) -> str:
     table = _abbreviations()
     if head in table:
         return table[head]
-    return " ".join(_SHORTHAND.get(w, table.get(w, w)) for w in head.split())
+    expanded = " ".join(_SHORTHAND.get(w, table.get(w, w)) for w in head.split())
+    return re.sub(r"\s+with\s*$", "", " ".join(expanded.split()))
 
 
 @lru_cache(maxsize=2048)
@@ -146,7 +158,7 @@ def decide(ctx: CodingContext) -> None:
             if idx < 0:
                 continue
             pos = idx + len(piece)
-            item = piece.strip(" \t-*•,.:")
+            item = piece.strip(" \t\n\r-*•,.:")
             if len(item) < 4 or not re.search(r"[A-Za-z]{3}", item) or _SKIP.match(item) \
                     or _NOT_A_DIAGNOSIS.search(item):
                 continue
@@ -167,7 +179,11 @@ def decide(ctx: CodingContext) -> None:
             head = _head(item)
             if len(head) < 3 or len(head.split()) > 10 or re.search(r"\d{2,}", head) or _SKIP.match(head):
                 continue
-            hit = _best_hit(head.lower(), newborn)
+            # an Index-style qualifier after a comma can be essential ("nicotine dependence, cigarettes")
+            qualified = _qualified_head(item, head)
+            hit = _best_hit(qualified.lower(), newborn) if qualified else None
+            if hit is None or hit[2] < _MIN_SCORE:
+                hit = _best_hit(head.lower(), newborn)
             if hit is None or hit[2] < _MIN_SCORE:
                 # the Index lists the main term; a leading side, severity or positional word is a
                 # nonessential modifier ("positional plagiocephaly" -> Plagiocephaly)
@@ -282,7 +298,7 @@ def _names_every_word(head: str, matched: str) -> bool:
 
 def _shares_a_word(head: str, matched: str) -> bool:
     """The index entry found must share a content word (5-letter stem) with the item or its expansion."""
-    text = f"{head} {_abbreviations().get(head.lower(), '')}".lower()
+    text = f"{head} {_expand(head.lower())}".lower()
     words = {w[:5] for w in re.findall(r"[a-z]{4,}", text) if w not in _STOP}
     found = {w[:5] for w in re.findall(r"[a-z]{4,}", matched.lower()) if w not in _STOP}
     return bool(words & found)

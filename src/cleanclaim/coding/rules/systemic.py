@@ -8,7 +8,7 @@ import re
 
 from cleanclaim.coding.codebook import domain, is_billable
 from cleanclaim.coding.context import CodingContext
-from cleanclaim.notes.model import Mention
+from cleanclaim.notes.model import Mention, Span
 
 RANK = 10
 
@@ -230,10 +230,34 @@ def spinal_infection(ctx: CodingContext) -> None:
         _organism(ctx, found[0], code)
 
 
+# an encounter solely for radiation therapy or chemotherapy (OCG I.C.2.e.2): Z51.- first
+_THERAPY_VISIT = (
+    ("Z51.0", re.compile(r"\b(?:fraction \d+ of \d+|on[- ]treatment visit|here for (?:\w+ ){0,4}(?:rt|"
+                         r"radiation|radiotherapy)\b|(?:rt|radiation) fraction \d+)", re.I)),
+    ("Z51.11", re.compile(r"\bhere for (?:\w+ ){0,3}(?:cycle \d+ of )?(?:chemo\w*|c\d+d\d+)\b|"
+                          r"\bcycle \d+,? day \d+ of (?:\w+ )?chemo\w*", re.I)),
+)
+
+
+def therapy_encounter(ctx: CodingContext) -> None:
+    if not any(c.code[:1] == "C" for c in ctx.codes):
+        return
+    for code, rx in _THERAPY_VISIT:
+        found = rx.search(ctx.reading.text)
+        if found:
+            therapy = "radiation therapy" if code == "Z51.0" else "chemotherapy"
+            ctx.add(code, [], f"The encounter is for {therapy} ('{found.group(0)}'): that code is listed "
+                    "first, then the malignancy treated (OCG I.C.2.e.2).", "ICD-10-CM OCG I.C.2.e.2",
+                    rank=RANK - 5,
+                    extra_evidence=[Span(found.start(), found.end(), found.group(0))])
+            return
+
+
 def decide(ctx: CodingContext) -> None:
     meningitis(ctx)
     septic_arthritis(ctx)
     hematologic(ctx)
     metastatic(ctx)
+    therapy_encounter(ctx)
     ankylosing_spondylitis(ctx)
     spinal_infection(ctx)

@@ -1,0 +1,148 @@
+"""Rules added after the third blind set (ED, inpatient and outpatient notes written apart from the
+engine); each is tested on notes phrased more than one way. All notes are synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanclaim.coding import code_note
+
+
+def codes(text: str, setting: str = "outpatient") -> list[str]:
+    return code_note(text, setting=setting).code_list
+
+
+# --- injuries ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,setting,expected", [
+    # the S12 note: code first any associated cervical spinal cord injury
+    ("DIAGNOSES\n- acute central cord syndrome at C6 level\n- C6 vertebral body fracture, displaced, closed",
+     "inpatient", ["S14.126A", "S12.500A"]),
+    ("IMPRESSION: traumatic central cord syndrome at C4 (hyperextension), no fracture.", "ED", ["S14.124A"]),
+    ("Assessment: incomplete spinal cord injury at C5 after diving; C5 burst fracture.", "ED",
+     ["S14.155A", "S12.400A"]),
+])
+def test_cord_injury_is_coded_before_the_fracture(text: str, setting: str, expected: list[str]) -> None:
+    assert codes(text, setting)[:len(expected)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "EXAM GCS 15, c-collar.\nIMPRESSION unstable Jefferson (burst) fracture C1, closed.\nPLAN NSGY.",
+    "HPI 19 yo dove into a pool.\nIMPRESSION Jefferson fracture of C1\nPLAN halo",
+])
+def test_capitalised_heading_opening_a_line_starts_its_section(text: str) -> None:
+    assert codes(text, "ED")[0].startswith("S12.0")
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Assessment: Type II dens fx, posteriorly displaced, closed.", "S12.111A"),
+    ("Impression: type II odontoid fracture with posterior displacement of the dens.", "S12.111A"),
+    ("Impression: type II odontoid fracture, anteriorly displaced.", "S12.110A"),
+])
+def test_type_ii_dens_displacement_direction(text: str, code: str) -> None:
+    assert codes(text, "ED")[0] == code
+
+
+@pytest.mark.parametrize("text", [
+    "IMP:\n1. open displaced fracture C5 lamina d/t GSW",
+    "Assessment: C5 lamina fracture, OPEN fx (wound tract communicates with the fracture).",
+])
+def test_open_fracture_wording(text: str) -> None:
+    assert codes(text, "ED")[0].endswith("B")
+
+
+@pytest.mark.parametrize("text", [
+    "Spine clinic follow up. Assessment: type II dens fx w/ DELAYED HEALING, nondisplaced.\nPlan: collar "
+    "6 more weeks; if nonunion will discuss C1-2 fusion.",
+    "Follow-up visit. Assessment: C6 fracture with delayed union, nondisplaced. Should nonunion develop, "
+    "surgery.",
+])
+def test_delayed_healing_in_the_diagnosis_outranks_a_contemplated_nonunion(text: str) -> None:
+    assert codes(text)[0].endswith("G")
+
+
+def test_radiation_fractions_are_not_fractures_and_the_visit_is_for_radiation() -> None:
+    got = codes("RADIATION ONCOLOGY - ON TREATMENT VISIT\n57F w/ R breast cancer (primary in place) w/ "
+                "osseous metastases to C5-C7, on letrozole. Here for fraction 3 of 5 palliative RT (20 Gy/5 "
+                "fx) to C4-T1 for painful cervical spine mets.")
+    assert got[:3] == ["Z51.0", "C79.51", "C50.911"]
+    assert not any(c.startswith("S12") for c in got)
+
+
+# --- negation, family, misspelling, uncertainty ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A/P:\n#Cervical spondylosis (DJD neck) w/o radiculopathy or myelopathy - PT",
+    "Assessment: cervical spondylosis w/out myelopathy or radiculopathy.",
+])
+def test_w_slash_o_negates(text: str) -> None:
+    assert codes(text) == ["M47.812"]
+
+
+@pytest.mark.parametrize("text", [
+    "A/P\n- neck pain, mechanical. PT.\n- FHx cervical stenosis/myelopathy - noted",
+    "Assessment: neck pain. FH: cervical myelopathy (mother).",
+])
+def test_fhx_is_family_history(text: str) -> None:
+    assert codes(text) == ["M54.2"]
+
+
+@pytest.mark.parametrize("word", ["radiculapathy", "radiculopthy", "radiculitis"])
+def test_misspelled_or_variant_radiculopathy(word: str) -> None:
+    assert codes(f"Dx: flare of C5-C6 HNP with L C6 {word}.") == ["M50.122"]
+
+
+def test_an_imaging_study_not_done_does_not_make_the_impression_an_imaging_finding() -> None:
+    got = codes("50M c/o L arm tingling x 3 wks, decr pinprick L forearm, Spurling pos, no imaging yet, "
+                "impression cervical radiculitis L arm, plan steroids, will get MRI if not better")
+    assert got == ["M54.12"]
+
+
+@pytest.mark.parametrize("text,setting,code", [
+    ("PRINCIPAL DX: bacterial meningitis, probable Streptococcus pneumoniae", "inpatient", "G00.1"),
+    ("ASSESSMENT\n- acute bacterial meningitis. Gram stain c/w strep pneumo, cx pending", "ED", "G00.9"),
+    ("Assessment: bacterial meningitis due to pneumococcus.", "ED", "G00.1"),
+])
+def test_meningitis_organism_by_setting_and_certainty(text: str, setting: str, code: str) -> None:
+    assert codes(text, setting)[0] == code
+
+
+def test_myeloma_the_note_says_is_unrelated_does_not_replace_the_neck_pain() -> None:
+    got = codes("67F IgA multiple myeloma in complete remission on lenalidomide maintenance.\nA/P:\n1. neck "
+                "pain, mechanical - not myeloma related. PT.\n2. multiple myeloma in remission - continue.")
+    assert got[:2] == ["M54.2", "C90.01"]
+
+
+# --- comorbidities in the assessment -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,code", [
+    ("A/P:\n1. cervicalgia.\n3. nicotine dependence, cigarettes - counseled, varenicline.", "F17.210"),
+    ("SECONDARY: paroxysmal AFib w/ RVR; hypothyroidism", "I48.0"),
+    ("DIAGNOSES\n- acute central cord syndrome at C6 level\n- COPD\nCOURSE\nstable.", "J44.9"),
+    ("ASSESSMENT\n- neck strain\n- T2DM w/ hyperglycemia, BG 288 - hold metformin", "E11.65"),
+])
+def test_comorbidity_items_find_their_code(text: str, code: str) -> None:
+    assert code in codes(text, "inpatient" if "DIAGNOSES" in text or "SECONDARY" in text else "ED")
+
+
+def test_temporary_insulin_is_not_long_term_use() -> None:
+    got = codes("ASSESSMENT\n- neck strain after MVC today\n- T2DM w/ hyperglycemia - insulin sliding scale, "
+                "continue metformin", "ED")
+    assert "Z79.84" in got and "Z79.4" not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Surgery is indicated to prevent progressive deterioration and to prevent a central cord syndrome if the "
+    "patient were to fall.\nAssessment: cervical spondylosis with myelopathy.",
+    "Plan: decompression to avoid a spinal cord injury should he fall again.\nAssessment: cervical "
+    "spondylosis with myelopathy.",
+])
+def test_what_surgery_prevents_is_not_coded(text: str) -> None:
+    assert codes(text) == ["M47.12"]
+
+
+def test_a_previous_visits_diagnosis_is_history() -> None:
+    got = codes("HPI: neck pain and headache for 3 weeks. A week ago he was seen in the ER, films were "
+                "unremarkable and he was sent home with a diagnosis of muscle strain. Now worse.\nExam: neck "
+                "stiff.", "inpatient")
+    assert not any(c.startswith("S16") for c in got), got
