@@ -146,3 +146,26 @@ def test_a_previous_visits_diagnosis_is_history() -> None:
                 "unremarkable and he was sent home with a diagnosis of muscle strain. Now worse.\nExam: neck "
                 "stiff.", "inpatient")
     assert not any(c.startswith("S16") for c in got), got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A/P:\n# Acute dystonic reaction (torticollis) due to haloperidol, adverse effect - diphenhydramine IV",
+     ["G24.02", "T43.4X5A"]),
+    ("Assessment: acute torticollis after metoclopramide given for nausea yesterday; benztropine.",
+     ["G24.02", "T45.0X5A"]),
+])
+def test_drug_induced_dystonia_is_the_effect_then_the_drug(text: str, expected: list[str]) -> None:
+    got = codes(text, "ED")
+    assert got[:2] == expected
+    assert "M43.6" not in got and "G24.3" not in got
+
+
+@pytest.mark.parametrize("text,residual,injury", [
+    ("A/P\n- incomplete quadriplegia C5-C7 level, sequela of central cord syndrome - continue OT/PT",
+     "G82.54", "S14.125S"),
+    # "complete tetraplegia" says the lesion was complete: S14.11-
+    ("Assessment: complete tetraplegia, late effect of C4 spinal cord injury (2015).", "G82.51", "S14.114S"),
+])
+def test_sequela_of_a_cord_injury_lists_the_paralysis_first(text: str, residual: str, injury: str) -> None:
+    got = codes(text)
+    assert got[:2] == [residual, injury], got

@@ -11,7 +11,7 @@ import re
 
 from cleanclaim.coding.codebook import domain
 from cleanclaim.coding.context import CodingContext
-from cleanclaim.notes.model import Mention
+from cleanclaim.notes.model import Mention, Span
 
 RANK = 30
 SEQUELA_RANK = 25
@@ -248,9 +248,40 @@ def cord_injuries(ctx: CodingContext) -> None:
         if level == "9":
             ctx.query("cord injury level", "The cervical spinal cord injury is documented without its level. "
                       "Please document the neurological level (C1-C8).")
+    if char7 == "S":
+        _residual_paralysis(ctx, found, code[5] if code.startswith("S14.1") else "9")
     ctx.add(code, found, f"{what} documented; listed before any cervical fracture (S12 note: code first any "
             f"associated cervical spinal cord injury). 7th character {char7}: {_PHASE_TEXT[char7]}.",
-            "ICD-10-CM Tabular S12 (code first S14.0, S14.1-); OCG I.C.19.a", rank=RANK - 5)
+            "ICD-10-CM Tabular S12 (code first S14.0, S14.1-); OCG I.C.19.a",
+            rank=SEQUELA_RANK if char7 == "S" else RANK - 5)
+
+
+_PARALYSIS = re.compile(r"\b(?P<extent>in)?complete\s+(?P<kind>quadripleg|tetrapleg|parapleg)\w*|"
+                        r"\b(?P<kind2>quadripleg|tetrapleg|parapleg)\w*(?P<extent2>[^.;\n]{0,40}?\bincomplete)?",
+                        re.I)
+
+
+def _residual_paralysis(ctx: CodingContext, found: list[Mention], level: str) -> None:
+    """The late effect of a cord injury (quadriplegia G82.5-, paraplegia G82.2-) is the residual coded
+    first, the injury after it with 7th character S (OCG I.C.19.a sequela, I.B.10)."""
+    m = _PARALYSIS.search(ctx.reading.text)
+    if m is None:
+        return
+    kind = (m.group("kind") or m.group("kind2")).lower()
+    words = m.group(0).lower()
+    incomplete = "incomplete" in words
+    complete = not incomplete and re.search(r"\bcomplete\b", words) is not None
+    if kind.startswith("parapleg"):
+        code = "G82.22" if incomplete else "G82.21" if complete else "G82.20"
+    else:
+        # the level of the residual: C1-C4 or C5-C7 (the cord injury's level, or the one written by it)
+        near = re.findall(r"\bc\s?([1-8])\b", ctx.reading.text[m.start():m.end() + 25], re.I)
+        lv = int(near[0]) if near else int(level) if level.isdigit() and level != "9" else 0
+        upper = {True: "2", False: "1"} if 1 <= lv <= 4 else {True: "4", False: "3"} if lv >= 5 else None
+        code = f"G82.5{upper[incomplete]}" if upper and (incomplete or complete) else "G82.50"
+    ctx.add(code, found, f"Residual {kind}ia of an old cervical cord injury: the late effect is reported "
+            "first, the injury after it with 7th character S.", "ICD-10-CM OCG I.C.19.a; I.B.10",
+            rank=SEQUELA_RANK - 5, extra_evidence=[Span(m.start(), m.end(), m.group(0))])
 
 
 def decide(ctx: CodingContext) -> None:

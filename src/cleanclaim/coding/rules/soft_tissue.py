@@ -27,11 +27,43 @@ _WHY = {
 }
 
 
+_DYSTONIC = re.compile(r"\b(dystoni\w*|torticollis|oculogyric)\b", re.I)
+_ADVERSE = re.compile(r"\b(due to|secondary to|from|after|reaction to|induced|adverse)\b", re.I)
+
+
+def drug_induced_dystonia(ctx: CodingContext) -> bool:
+    """A dystonia or torticollis the note ties to a neuroleptic or antiemetic: G24.02 (acute) / G24.09,
+    then the drug's adverse-effect code (OCG I.C.19.e.5.a: the nature of the effect first)."""
+    table = domain()["drug_dystonia"]
+    for m in ctx.established("TORTICOLLIS", "SPASMODIC_TORTICOLLIS", "DYSTONIC_REACTION"):
+        clause = m.sentence.text
+        drug = next((row for row in table["drugs"] if re.search(row["words"], clause, re.I)), None)
+        if drug is None or not (_ADVERSE.search(clause) and _DYSTONIC.search(clause)):
+            continue
+        acute = re.search(r"\bacute\b|\breaction\b", clause, re.I) is not None
+        code = table["acute" if acute else "other"]
+        char7 = seventh(ctx, False, [m])
+        ctx.add(code, [m], "Dystonia (torticollis) documented as an adverse effect of a drug properly "
+                "given: the effect is coded first (OCG I.C.19.e.5.a); torticollis NOS and cervical "
+                "dystonia are not coded beside it.", "ICD-10-CM OCG I.C.19.e.5.a", rank=RANK)
+        ctx.add(f"{drug['adverse']}{char7}", [m], "Adverse effect of the drug named, after the effect "
+                "(Table of Drugs and Chemicals, adverse-effect column).", "ICD-10-CM OCG I.C.19.e.5.a",
+                rank=RANK + 1)
+        for other in ("TORTICOLLIS", "SPASMODIC_TORTICOLLIS"):
+            ctx.reject(domain()["simple_codes"][other], f"the torticollis is the drug-induced dystonia "
+                       f"{code}")
+        return True
+    return False
+
+
 def decide(ctx: CodingContext) -> None:
     codes = domain()["simple_codes"]
+    drug_induced = drug_induced_dystonia(ctx)
     spasmodic = ctx.established("SPASMODIC_TORTICOLLIS")
     congenital = ctx.established("CONGENITAL_TORTICOLLIS")
     for concept in _WHY:
+        if drug_induced and concept in {"TORTICOLLIS", "SPASMODIC_TORTICOLLIS"}:
+            continue
         found = ctx.established(concept)
         if concept == "TORTICOLLIS" and (spasmodic or congenital) and found:
             # with cervical dystonia or congenital torticollis documented, "right torticollis" describes
