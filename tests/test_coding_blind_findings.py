@@ -169,3 +169,28 @@ def test_drug_induced_dystonia_is_the_effect_then_the_drug(text: str, expected: 
 def test_sequela_of_a_cord_injury_lists_the_paralysis_first(text: str, residual: str, injury: str) -> None:
     got = codes(text)
     assert got[:2] == [residual, injury], got
+
+
+# --- combination codes the classification presumes (OCG I.C.9.a.2, I.C.4.a) ------------------------------
+
+@pytest.mark.parametrize("text,setting,expected", [
+    ("Impression/Plan:\n1. nondisplaced type III dens fracture\n2. HTN w/ CKD stage 3b - avoid NSAIDs", "ED",
+     {"I12.9", "N18.32"}),
+    ("DISCHARGE DX: C5-6 disc herniation w/ myelopathy; T2DM w/ CKD 3a on insulin; HTN.", "inpatient",
+     {"E11.22", "I12.9", "N18.31", "Z79.4"}),
+    ("Assessment:\n1. neck strain\n2. ESRD on hemodialysis; hypertension", "outpatient", {"I12.0", "N18.6"}),
+])
+def test_hypertension_and_diabetes_with_ckd_are_combined(text: str, setting: str, expected: set[str]) -> None:
+    got = codes(text, setting)
+    assert expected <= set(got), got
+    assert "I10" not in got and "E11.9" not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Assessment:\n1. neck pain\n2. hypertension, controlled\nFamily hx: father with CKD stage 4.",
+    "PMH: CKD 3, HTN.\nAssessment: neck pain, mechanical.",
+    "Assessment:\n1. neck pain\n2. CKD stage 3 not due to hypertension (polycystic kidneys); HTN controlled.",
+])
+def test_no_hypertensive_ckd_without_both_in_the_assessment(text: str) -> None:
+    got = codes(text)
+    assert "I12.9" not in got and "I12.0" not in got, got

@@ -11,6 +11,7 @@ from cleanclaim.coding import codebook
 from cleanclaim.coding.context import CodingContext
 from cleanclaim.coding.model import CodingResult
 from cleanclaim.coding.rules import (
+    comorbidity,
     drug_status,
     injury,
     queries,
@@ -27,7 +28,8 @@ SETTINGS = {"outpatient": "outpatient", "office": "outpatient", "clinic": "outpa
             "hospital": "inpatient"}
 # decision functions in the order they run; the neck-pain symptom decision runs after every cause
 DECISIONS = (systemic.decide, injury.decide, spine.decide, soft_tissue.decide, symptom.decide,
-             review.decide, drug_status.decide, queries.decide)
+             review.decide, comorbidity.decide, drug_status.decide,
+             queries.decide)
 
 
 def normalize_setting(setting: str | None) -> str:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import resources
 
 from cleanclaim.coding.context import DIAGNOSIS_CONCEPTS, CodingContext
-from cleanclaim.notes.model import Span
+from cleanclaim.notes.model import NoteReading, Span
 
 RANK = 90
 # item boundaries: a new line that starts a list item or follows a finished line, ";", a sentence end,
@@ -132,11 +132,16 @@ def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None
     return None
 
 
+def assessment_spans(reading: NoteReading) -> list[tuple[int, int]]:
+    """Where the provider states the diagnoses: the assessment sections, else a problem-oriented
+    note's numbered entries."""
+    spans = [(s, e) for cat, s, e in reading.sections if cat == "assessment"]
+    return spans or [(m.start(), m.end()) for m in _PROBLEM_LINE.finditer(reading.text)]
+
+
 def decide(ctx: CodingContext) -> None:
     r = ctx.reading
-    sections = [(s, e) for cat, s, e in r.sections if cat == "assessment"]
-    if not sections:
-        sections = [(m.start(), m.end()) for m in _PROBLEM_LINE.finditer(r.text)]
+    sections = assessment_spans(r)
     if not sections:
         return
     newborn = bool(_NEWBORN.search(r.text))

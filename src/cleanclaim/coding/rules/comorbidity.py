@@ -1,0 +1,104 @@
+"""Combination codes the classification presumes between coexisting conditions: hypertension with
+chronic kidney disease is hypertensive CKD, I12.- (OCG I.C.9.a.2), and diabetes with CKD is diabetic
+CKD, E1x.22 (OCG I.C.4.a, the "with" convention I.A.15), each with the CKD stage from N18.- beside it.
+Applied to the out-of-domain conditions the assessment names, so the results stay marked for review."""
+
+from __future__ import annotations
+
+import re
+
+from cleanclaim.coding.context import CodingContext
+from cleanclaim.notes.model import Span
+
+RANK = 91
+_CKD = re.compile(
+    r"\b(?:ckd|chronic kidney disease|chronic renal (?:disease|insufficiency|failure))\b"
+    r"(?:[^.;\n]{0,15}?\bstage\s*(?P<stage>[1-5][ab]?|iii[ab]?|iv|v|ii|i)\b|\s*(?P<bare>[1-5][ab]?)\b)?"
+    r"|\b(?P<esrd>esrd|end[- ]stage renal disease|end[- ]stage kidney disease)\b", re.I)
+_NOT_CURRENT = re.compile(r"\b(no|not|without|denies|negative for|family|fhx|fh|mother|father|sister|"
+                          r"brother|rule out|r/o|risk of)\b[^.;\n]{0,30}$", re.I)
+_NOT_RELATED = re.compile(r"\bnot (?:\w+ ){0,2}(?:due to|related to|from|caused by|secondary to) "
+                          r"(?:the |his |her )?(?:hypertension|htn|diabetes|dm)\b", re.I)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "v": "5"}
+_STAGE_CODE = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4",
+               "5": "N18.5", "esrd": "N18.6", None: "N18.9"}
+
+
+def _ckd(text: str, start: int = 0) -> tuple[str, Span] | None:
+    """The CKD stage code and where it is stated (the most specific statement of current CKD)."""
+    best = None
+    for m in _CKD.finditer(text, start):
+        if _NOT_CURRENT.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        stage = "esrd" if m.group("esrd") else (m.group("stage") or m.group("bare") or "").lower() or None
+        stage = _ROMAN.get(stage, stage) if stage else None
+        code = _STAGE_CODE.get(stage, "N18.9")
+        if best is None or (best[0] == "N18.9" and code != "N18.9") or len(code) > len(best[0]):
+            best = (code, Span(m.start(), m.end(), m.group(0)))
+    return best
+
+
+_HYPERTENSION = re.compile(r"\b(htn|hypertension|hypertensive)\b", re.I)
+_DIABETES = re.compile(r"\b(?P<type1>type (?:1|i) (?:dm|diabetes)\w*|t1dm|dm1|iddm)\b|"
+                       r"\b(t2dm|dm2|dm|niddm|diabetes|diabetic)\b", re.I)
+
+
+def _stated(rx: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> re.Match[str] | None:
+    """A current statement of the condition inside the assessment."""
+    for a, b in spans:
+        for m in rx.finditer(text, a, b):
+            if not _NOT_CURRENT.search(text[max(0, m.start() - 40):m.start()]):
+                return m
+    return None
+
+
+def _combine(ctx: CodingContext, replaces: re.Pattern[str], new: str, why: str, spans: list[Span]) -> None:
+    """Add the combination code in place of the single-condition codes it replaces."""
+    for c in [c for c in ctx.codes if replaces.fullmatch(c.code)]:
+        ctx.codes.remove(c)
+        ctx.reject(c.code, f"combined into {new}: {why}")
+        spans = [*c.evidence, *spans]
+    ctx.add(new, [], f"{why}.", f"ICD-10-CM {why.rsplit('(', 1)[-1].rstrip(')')}", rank=RANK,
+            needs_review=True, confidence=0.75, extra_evidence=spans)
+
+
+def decide(ctx: CodingContext) -> None:
+    from cleanclaim.coding.rules.review import assessment_spans
+
+    text = ctx.reading.text
+    spans = assessment_spans(ctx.reading)
+    found = _ckd_in(text, spans)
+    if found is None:
+        return
+    stage, span = found
+    esrd = stage in {"N18.5", "N18.6"}
+    touched = False
+    htn = _stated(_HYPERTENSION, text, spans)
+    if htn and not _NOT_RELATED.search(text):
+        _combine(ctx, re.compile(r"I10|I12\.[09]"), "I12.0" if esrd else "I12.9",
+                 "hypertension with chronic kidney disease is hypertensive CKD, the link presumed "
+                 "(OCG I.C.9.a.2)", [span, Span(htn.start(), htn.end(), htn.group(0))])
+        touched = True
+    dm = _stated(_DIABETES, text, spans)
+    if dm:
+        category = "E10" if dm.group("type1") else next(
+            (c.code[:3] for c in ctx.codes if re.match(r"E(?:08|09|11|13)\.", c.code)), "E11")
+        _combine(ctx, re.compile(rf"{category}\.(?:9|22)"), f"{category}.22",
+                 "diabetes with chronic kidney disease is diabetic CKD, 'with' presuming the link "
+                 "(OCG I.A.15, I.C.4.a)", [span, Span(dm.start(), dm.end(), dm.group(0))])
+        touched = True
+    if touched:
+        for c in [c for c in ctx.codes if c.code.startswith("N18")]:
+            ctx.codes.remove(c)  # one stage code, the most specific stated
+        ctx.add(stage, [], "The stage of the chronic kidney disease, reported with the combination code "
+                "(use additional code to identify the stage).", "ICD-10-CM OCG I.C.9.a.2; I.C.14.a",
+                rank=RANK + 1, needs_review=True, confidence=0.7, extra_evidence=[span])
+
+
+def _ckd_in(text: str, spans: list[tuple[int, int]]) -> tuple[str, Span] | None:
+    best = None
+    for a, b in spans:
+        found = _ckd(text[:b], a)
+        if found and (best is None or best[0] == "N18.9" or len(found[0]) > len(best[0])):
+            best = found
+    return best
