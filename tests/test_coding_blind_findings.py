@@ -194,3 +194,13 @@ def test_hypertension_and_diabetes_with_ckd_are_combined(text: str, setting: str
 def test_no_hypertensive_ckd_without_both_in_the_assessment(text: str) -> None:
     got = codes(text)
     assert "I12.9" not in got and "I12.0" not in got, got
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Imp: traumatic spondylolisthesis C2 (hangman's) type II, displaced, closed.", "S12.150A"),
+    ("Impression: hangman fracture type I, nondisplaced.", "S12.151A"),
+    ("Impression: hangman fracture, Levine-Edwards type III.", "S12.14XA"),
+    ("Impression: hangman's fracture of C2.", "S12.130A"),  # type not stated: unspecified
+])
+def test_hangmans_fracture_by_type(text: str, code: str) -> None:
+    assert codes(text, "ED") == [code]

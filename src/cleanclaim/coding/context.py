@@ -58,6 +58,8 @@ class CodingContext:
     def in_domain(self, m: Mention) -> bool:
         if m.region == "other":
             return False
+        if m.levels:
+            return True  # a cervical level names the site ("hangman's fracture" is C2)
         if m.concept == "FRACTURE" and m.region != "cervical":
             return False  # fractures of other bones are common in neck notes: the site must be named
         if m.region == "unknown" and (m.concept in SPINE_CONCEPTS or m.concept in SITE_CONCEPTS):
