@@ -204,3 +204,17 @@ def test_no_hypertensive_ckd_without_both_in_the_assessment(text: str) -> None:
 ])
 def test_hangmans_fracture_by_type(text: str, code: str) -> None:
     assert codes(text, "ED") == [code]
+
+
+def test_uncertain_comorbidity_at_discharge_is_coded_for_an_inpatient_only() -> None:
+    note = "Final dx:\n1) nondisplaced type II odontoid fx\n2) probable UTI\n3) delirium, resolved"
+    assert "N39.0" in codes(note, "inpatient")
+    assert "N39.0" not in codes(note, "ED")
+
+
+def test_obstetric_and_perinatal_codes_need_a_pregnancy_or_a_newborn() -> None:
+    adult = codes("84F. Assessment:\n1. neck strain after fall today\n2. UTI - cephalexin", "ED")
+    assert "N39.0" in adult and not any(c[:1] in "OP" for c in adult)
+    pregnant = codes("28F G2P1 at 24 weeks gestation. Assessment:\n1. neck strain\n2. UTI in pregnancy - "
+                     "cephalexin", "ED")
+    assert any(c.startswith("O23") for c in pregnant), pregnant

@@ -34,6 +34,8 @@ _SKIP = re.compile(
 _HEADING = re.compile(r"(?:\n|(?<=[.:]),)\s*[A-Z][A-Za-z /&()-]{1,30}\s*:")  # also after a flattened break
 _NEWBORN = re.compile(r"\b(newborn|neonat\w*|nicu|\d+[- ](?:day|week)[- ]old|apgars?|gestational age)\b",
                       re.I)
+_PREGNANCY = re.compile(r"\b(pregnan\w*|postpartum|post-partum|puerper\w*|gestation\w*|trimester|"
+                        r"antepartum|obstetric\w*|g\d+p\d+|\d+ weeks? (?:pregnant|gestation))\b", re.I)
 # a problem-oriented note's entries ("#3 Hypothyroidism - TSH 2.1, continue levothyroxine", "2. T2DM - ...")
 _PROBLEM_LINE = re.compile(r"(?m)^[ \t]*(?:#\d{1,2}|\d{1,2}[.)])[ \t]+[A-Za-z][^\n]*")
 _STOP = frozenset({"with", "without", "and", "the", "of", "for", "due", "other", "unspecified", "type"})
@@ -60,6 +62,8 @@ _HEAD_CUT = re.compile(r"\s+[-–—]\s+|[,(:]|\s+(?:(?<!acute\s)on|continue\w*|
                        r"stable|managed|well[- ]controlled|per|followed|treated|since|x\s*\d|-)\b", re.I)
 
 
+_UNCERTAIN_LEAD = re.compile(r"^((?:\d{1,2}[.)]|[-*•#])?\s*)(?:possible|probable|suspected|likely|"
+                             r"questionable|presumed|presumptive)\s+", re.I)
 _AXIS_LABEL = re.compile(r"^\s*axis\s+(?:i{1,3}|iv|v)\s*:\s*", re.I)  # DSM multiaxial "Axis I: ..."
 
 
@@ -106,9 +110,10 @@ def _expand(head: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None:
+def _best_hit(head: str, newborn: bool = False, pregnant: bool = False) -> tuple[str, str, float] | None:
     """Best billable, non-external-cause code for a head phrase (cached: comorbidities repeat).
-    Perinatal codes (P00-P96) only for a newborn: they are never used for an older patient (OCG I.C.16.a)."""
+    Perinatal codes (P00-P96) only for a newborn (OCG I.C.16.a), obstetric codes (O00-O9A) only in a
+    pregnancy or the puerperium (OCG I.C.15.a)."""
     try:
         from cleanclaim.codes.search import search
     except Exception:  # noqa: BLE001 - without search, out-of-domain items are simply not suggested
@@ -118,7 +123,8 @@ def _best_hit(head: str, newborn: bool = False) -> tuple[str, str, float] | None
     from cleanclaim.coding.codebook import is_billable
 
     for h in search(head, limit=5):
-        if h.code[:1] in {"V", "W", "X", "Y"} or (h.code[:1] == "P" and not newborn):
+        if h.code[:1] in {"V", "W", "X", "Y"} or (h.code[:1] == "P" and not newborn) \
+                or (h.code[:1] == "O" and not pregnant):
             continue
         if not _names_every_word(head, str(h.matched)):
             continue  # "acute left jaw pain" is not "acute neck pain"
@@ -145,6 +151,7 @@ def decide(ctx: CodingContext) -> None:
     if not sections:
         return
     newborn = bool(_NEWBORN.search(r.text))
+    pregnant = bool(_PREGNANCY.search(r.text))
     explaining = []
     for start, end in sections:
         body = r.text[start:end]
@@ -164,7 +171,10 @@ def decide(ctx: CodingContext) -> None:
                 continue
             pos = idx + len(piece)
             item = piece.strip(" \t\n\r-*•,.:")
-            if len(item) < 4 or not re.search(r"[A-Za-z]{3}", item) or _SKIP.match(item) \
+            if ctx.inpatient:  # an uncertain diagnosis at discharge is coded as if established (OCG II.H)
+                item = _UNCERTAIN_LEAD.sub(r"\1", item)
+            short = len(item) < 4 and item.lower() not in _abbreviations()  # "UTI", "HTN" are items
+            if short or not re.search(r"[A-Za-z]{3}", item) or _SKIP.match(item) \
                     or _NOT_A_DIAGNOSIS.search(item):
                 continue
             a = offset + idx + piece.find(item)
@@ -179,21 +189,21 @@ def decide(ctx: CodingContext) -> None:
             if any((m.concept in DIAGNOSIS_CONCEPTS and ctx.in_domain(m)) or m.concept in _COVERED
                    for m in covered):
                 continue
-            if any(not m.current or m.uncertain for m in covered):
+            if any(not m.current or (m.uncertain and not ctx.inpatient) for m in covered):
                 continue
             head = _head(item)
             if len(head) < 3 or len(head.split()) > 10 or re.search(r"\d{2,}", head) or _SKIP.match(head):
                 continue
             # an Index-style qualifier after a comma can be essential ("nicotine dependence, cigarettes")
             qualified = _qualified_head(item, head)
-            hit = _best_hit(qualified.lower(), newborn) if qualified else None
+            hit = _best_hit(qualified.lower(), newborn, pregnant) if qualified else None
             if hit is None or hit[2] < _MIN_SCORE:
-                hit = _best_hit(head.lower(), newborn)
+                hit = _best_hit(head.lower(), newborn, pregnant)
             if hit is None or hit[2] < _MIN_SCORE:
                 # the Index lists the main term; a leading side, severity or positional word is a
                 # nonessential modifier ("positional plagiocephaly" -> Plagiocephaly)
                 bare = _NONESSENTIAL.sub("", head).strip()
-                hit = _best_hit(bare.lower(), newborn) if bare and bare != head else None
+                hit = _best_hit(bare.lower(), newborn, pregnant) if bare and bare != head else None
             if hit is None or hit[2] < _MIN_SCORE:
                 continue
             code, matched, score = hit
@@ -280,7 +290,7 @@ def _names_every_word(head: str, matched: str) -> bool:
     "displacement") appears in the entry found, so the entry names the same condition at the same site.
     A site may go unnamed only by an entry that names no site at all ("hand numbness" -> Numbness R20.0;
     never "jaw pain" -> "neck pain")."""
-    from cleanclaim.codes.search import ALTERNATIVES, tokenize
+    from cleanclaim.codes.search import ALTERNATIVES, FILLER_WORDS, tokenize
 
     wanted = [t for t in tokenize(head)[0] if t not in _NONESSENTIAL_WORDS]
     have = set(sum(tokenize(matched), []))
@@ -297,7 +307,7 @@ def _names_every_word(head: str, matched: str) -> bool:
     # "without X" (a no- token) asserts nothing, nor does a site or side ("..., left upper limb")
     extra = [t for t in tokenize(matched)[0]
              if t not in said and t[:5] not in said_stems and not t.startswith("no-")
-             and not _BODY_SITE.match(t) and not _SIDE.match(t)]
+             and not _BODY_SITE.match(t) and not _SIDE.match(t) and t not in FILLER_WORDS]
     return named and len(extra) <= 1
 
 
