@@ -218,3 +218,29 @@ def test_obstetric_and_perinatal_codes_need_a_pregnancy_or_a_newborn() -> None:
     pregnant = codes("28F G2P1 at 24 weeks gestation. Assessment:\n1. neck strain\n2. UTI in pregnancy - "
                      "cephalexin", "ED")
     assert any(c.startswith("O23") for c in pregnant), pregnant
+
+
+def test_a_question_mark_before_a_diagnosis_is_a_doubt() -> None:
+    got = codes("Assessment:\n1. Persistent neck pain.\n2. R hand paresthesias - ?early cervical "
+                "radiculopathy; cannot examine by video.\nPlan: MRI C-spine ordered.")
+    assert "M54.12" not in got and got[0] == "M54.2"
+
+
+def test_the_setting_of_a_negated_finding_is_still_affirmed() -> None:
+    got = codes("Dx: Central cord syndrome at C4 without fracture, in the setting of cervical spinal "
+                "stenosis.\nComorbid: Type 2 DM, diet controlled.", "inpatient")
+    assert got[0] == "S14.124A"
+    assert "M48.02" in got and "E11.9" in got
+
+
+def test_an_admission_months_later_for_a_fracture_not_healing_is_g() -> None:
+    got = codes("51M with hangman's fracture (C2 traumatic spondylolisthesis, displaced) from a crash 4 "
+                "months ago. Serial CT: persistent gaps, minimal callus - delayed healing (not yet "
+                "nonunion).\nAdmitted for C1-C3 posterior fusion.", "inpatient")
+    assert got[0] == "S12.130G"
+
+
+def test_hypertension_with_heart_failure_and_ckd_is_i13() -> None:
+    got = codes("Principal dx: vertebral osteomyelitis C5-C6, MRSA.\nOther dx: hypertensive heart and "
+                "chronic kidney disease with chronic diastolic HF and CKD stage 4.", "inpatient")
+    assert {"I13.0", "N18.4"} <= set(got) and "I12.9" not in got

@@ -69,6 +69,7 @@ def _set_sentences(doc: Any) -> Any:
     if n == 0:
         return doc
     texts = [t.text for t in doc]
+    spaced = [bool(t.whitespace_) for t in doc]
     starts = numpy.full((n, 1), -1, dtype="int64")
     prev_end = True
     last = ""
@@ -81,7 +82,8 @@ def _set_sentences(doc: Any) -> Any:
             continue
         if prev_end:
             starts[i, 0] = 1
-        prev_end = text in SENTENCE_END
+        # "?early radiculopathy": a question mark stuck to the next word is a doubt, not a sentence end
+        prev_end = text in SENTENCE_END and (spaced[i] or i + 1 == n or text != "?")
         last = text
     starts[0, 0] = 1
     # one bulk write: setting Token.is_sent_start one by one re-checks the whole doc each time

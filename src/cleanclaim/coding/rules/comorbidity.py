@@ -1,5 +1,6 @@
 """Combination codes the classification presumes between coexisting conditions: hypertension with
-chronic kidney disease is hypertensive CKD, I12.- (OCG I.C.9.a.2), and diabetes with CKD is diabetic
+chronic kidney disease is hypertensive CKD, I12.- (OCG I.C.9.a.2; with heart failure too, I13.-,
+I.C.9.a.3), and diabetes with CKD is diabetic
 CKD, E1x.22 (OCG I.C.4.a, the "with" convention I.A.15), each with the CKD stage from N18.- beside it.
 Applied to the out-of-domain conditions the assessment names, so the results stay marked for review."""
 
@@ -39,6 +40,7 @@ def _ckd(text: str, start: int = 0) -> tuple[str, Span] | None:
 
 
 _HYPERTENSION = re.compile(r"\b(htn|hypertension|hypertensive)\b", re.I)
+_HEART_FAILURE = re.compile(r"\b(heart failure|chf|hf|hfpef|hfref|hfmref|cardiac failure)\b", re.I)
 _DIABETES = re.compile(r"\b(?P<type1>type (?:1|i) (?:dm|diabetes)\w*|t1dm|dm1|iddm)\b|"
                        r"\b(t2dm|dm2|dm|niddm|diabetes|diabetic)\b", re.I)
 
@@ -75,9 +77,16 @@ def decide(ctx: CodingContext) -> None:
     touched = False
     htn = _stated(_HYPERTENSION, text, spans)
     if htn and not _NOT_RELATED.search(text):
-        _combine(ctx, re.compile(r"I10|I12\.[09]"), "I12.0" if esrd else "I12.9",
-                 "hypertension with chronic kidney disease is hypertensive CKD, the link presumed "
-                 "(OCG I.C.9.a.2)", [span, Span(htn.start(), htn.end(), htn.group(0))])
+        hf = _stated(_HEART_FAILURE, text, spans)
+        if hf:  # hypertension with heart failure and CKD: I13.- (OCG I.C.9.a.3), the HF type beside it
+            _combine(ctx, re.compile(r"I10|I11\.[09]|I12\.[09]|I13\.[0-2]"), "I13.2" if esrd else "I13.0",
+                     "hypertension with heart failure and chronic kidney disease is hypertensive heart and "
+                     "CKD, the links presumed (OCG I.C.9.a.3)",
+                     [span, Span(hf.start(), hf.end(), hf.group(0))])
+        else:
+            _combine(ctx, re.compile(r"I10|I12\.[09]"), "I12.0" if esrd else "I12.9",
+                     "hypertension with chronic kidney disease is hypertensive CKD, the link presumed "
+                     "(OCG I.C.9.a.2)", [span, Span(htn.start(), htn.end(), htn.group(0))])
         touched = True
     dm = _stated(_DIABETES, text, spans)
     if dm:

@@ -34,6 +34,7 @@ _NEGATED_BEFORE = re.compile(r"\b(no|not|without|denies|negative for|absence of|
                              r"less likely|unlikely|versus|vs\.?|r/o|rule out)\b[^.;]*$", re.I)
 
 
+_OLD_INJURY = re.compile(r"\b\d+\s*(?:weeks?|months?|wks?|mos?)\s+ago\b|\bmonths? (?:out|after|post)\b", re.I)
 _OPEN_FRACTURE = re.compile(r"\bopen(?: \w+){0,2} (?:fracture|fx)\b|\bcompound fracture\b|\bopen fx\b", re.I)
 
 
@@ -60,10 +61,14 @@ def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
         # does not make this stay a subsequent encounter. Only a nonunion or delayed healing stated in
         # the diagnosis itself does.
         own = " ".join(m.sentence.text for m in mentions if m.diagnostic)
-        if fracture and _affirmed(r"\bnon-?union\b", own):
-            return "K"
-        if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", own):
-            return "G"
+        # an admission months after the injury (for surgery of a fracture that is not healing) reads
+        # the whole note: "neurosurgery documents delayed healing (not yet nonunion)"
+        scopes = (own, text) if _OLD_INJURY.search(ctx.reading.text) else (own,)
+        for scope in scopes:
+            if fracture and _affirmed(r"\bnon-?union\b", scope):
+                return "K"
+            if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", scope):
+                return "G"
         phase = "initial"
     if phase == "subsequent":
         # the diagnosis itself speaks first ("dens fx w/ DELAYED HEALING ... if nonunion, fusion")
