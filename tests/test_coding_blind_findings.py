@@ -244,3 +244,16 @@ def test_hypertension_with_heart_failure_and_ckd_is_i13() -> None:
     got = codes("Principal dx: vertebral osteomyelitis C5-C6, MRSA.\nOther dx: hypertensive heart and "
                 "chronic kidney disease with chronic diastolic HF and CKD stage 4.", "inpatient")
     assert {"I13.0", "N18.4"} <= set(got) and "I12.9" not in got
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Assessment: cervical spine metastases from right upper lobe lung adenocarcinoma, on pembrolizumab.",
+     "C34.11"),
+    ("HPI: adenocarcinoma of the RUL dx 2026, on chemotherapy.\nPrincipal dx: metastatic disease to "
+     "cervical spine from primary lung adenocarcinoma.", "C34.11"),
+    ("Assessment: C5 metastasis, primary NSCLC of the left lower lobe, on osimertinib.", "C34.32"),
+    ("Assessment: cervical spine metastasis from lung cancer, on chemotherapy.", "C34.90"),
+])
+def test_lung_primary_by_lobe(text: str, code: str) -> None:
+    got = codes(text, "inpatient")
+    assert got[:2] == ["C79.51", code], got

@@ -104,9 +104,15 @@ def metastatic(ctx: CodingContext) -> None:
     lat = sides[0] if sides and len(set(sides)) == 1 else "unspecified"
     male = (ctx.sex or "").upper().startswith("M")
     code = None
+    # a named sub-site (the lobe of a lung) is more specific than the side alone
+    said = " ".join(q.sentence.text for q in same)
+    said += " " + " ".join(m.group(0) for m in _TUMOUR_SENTENCE.finditer(ctx.reading.text))
+    site = next((r for r in row.get("sites", ()) if re.search(r["words"], said, re.I)), None)
+    if site is not None and is_billable(site["code"], ctx.on) is not False:
+        code, lat = site["code"], "named"
     for key in ((f"male_{lat}", "male_unspecified") if male else ()) + (lat, "unspecified"):
         candidate = row.get(key)
-        if candidate and is_billable(candidate, ctx.on) is not False:
+        if code is None and candidate and is_billable(candidate, ctx.on) is not False:
             code = candidate
             break
     if lat == "unspecified" and row.get("left") and row.get("right"):
@@ -115,11 +121,16 @@ def metastatic(ctx: CodingContext) -> None:
     if code:
         why = "Primary malignancy documented with the metastatic disease; coded after the secondary site " \
               "the encounter is directed at."
-        if lat != "unspecified":
+        if lat == "named":
+            why += " Sub-site documented."
+        elif lat != "unspecified":
             why += f" Laterality documented: {lat}."
         ctx.add(code, [p], why, "ICD-10-CM OCG I.C.2.d; I.B.13", rank=RANK + 1)
 
 
+# a sentence about a tumour ("adenocarcinoma of the RUL dx 01/2026"): where its sub-site is named
+_TUMOUR_SENTENCE = re.compile(r"[^.\n]*\b(?:carcinoma|adenoca\w*|cancer|nsclc|sclc|tumou?r|malignan\w*|"
+                              r"primary)\b[^.\n]*", re.I)
 # the primary is still present or treated now ("on letrozole", "undergoing chemotherapy")
 _ACTIVE = re.compile(r"\b(on (?:chemo\w*|immuno\w*|pembrolizumab|osimertinib|\w+mab|\w+nib|\w+zole|hormone|"
                      r"therapy|treatment)|under (?:active )?treatment|receiving|undergoing|current|currently|"
