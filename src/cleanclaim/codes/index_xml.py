@@ -181,9 +181,10 @@ def index_fingerprint(folder: Path | None = None) -> str:
 def cache_file(folder: Path | None = None) -> Path | None:
     """Where the compiled rows of the XML sources in force live (None without sources)."""
     folder = folder or xml_dir()
-    if folder is None or not _sources(folder):
+    sources = _sources(folder) if folder is not None else []
+    if not sources:
         return None
-    return cache_folder() / f"index-xml-{_fingerprint(_sources(folder))}.pickle"
+    return cache_folder() / f"index-xml-{_fingerprint(sources)}.pickle"
 
 
 @lru_cache(maxsize=4)

@@ -458,12 +458,12 @@ class SearchIndex:
         header_withs = _with_clauses(self.code_desc[self.code_index[header]].lower())
         descs = [self.code_desc[self.code_index[kid]].lower() for kid in kids]
         best, best_key = None, None
-        for kid, desc in zip(kids, descs, strict=True):
+        for i, (kid, desc) in enumerate(zip(kids, descs, strict=True)):
             status_unknown = "status unknown" in desc
             # "without X" is the silent default only beside a sibling that has X (J85.2 "without
             # pneumonia" beside J85.1 "with pneumonia"); N39.42 "without sensory awareness" is a type
             says_no_more = bool(_NO_COMPLICATION.search(desc)) or _sibling_has_what_this_lacks(
-                desc, [other for other in descs if other is not desc])
+                desc, descs[:i] + descs[i + 1:])
             unspecified = desc.count("unspecified")
             if not unspecified and not says_no_more and not status_unknown:
                 continue
@@ -766,7 +766,6 @@ def cache_file() -> Path:
 def default_index() -> SearchIndex:
     """The index over the domain table, the code set and the CMS index files, loaded once."""
     target = cache_file()
-    identity = target.name  # compared below with the code set actually loaded
     try:
         with target.open("rb") as fh:
             index = pickle.load(fh)
@@ -776,7 +775,7 @@ def default_index() -> SearchIndex:
         pass
     entries, identity_now = _codeset_entries()
     index = SearchIndex.build(entries, domain_index.domain_terms(), index_xml.index_terms())
-    if entries and _cache_file(identity_now).name == identity:  # only a complete index is kept
+    if entries and _cache_file(identity_now) == target:  # only an index of the code set in force is kept
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             with tmp.open("wb") as fh:

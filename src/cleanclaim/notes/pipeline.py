@@ -69,7 +69,6 @@ def _set_sentences(doc: Any) -> Any:
     if n == 0:
         return doc
     texts = [t.text for t in doc]
-    spaced = [bool(t.whitespace_) for t in doc]
     starts = numpy.full((n, 1), -1, dtype="int64")
     prev_end = True
     last = ""
@@ -83,7 +82,7 @@ def _set_sentences(doc: Any) -> Any:
         if prev_end:
             starts[i, 0] = 1
         # "?early radiculopathy": a question mark stuck to the next word is a doubt, not a sentence end
-        prev_end = text in SENTENCE_END and (spaced[i] or i + 1 == n or text != "?")
+        prev_end = text in SENTENCE_END and (text != "?" or i + 1 == n or bool(doc[i].whitespace_))
         last = text
     starts[0, 0] = 1
     # one bulk write: setting Token.is_sent_start one by one re-checks the whole doc each time
@@ -108,7 +107,7 @@ def _register_sectionizer() -> None:
             rule_map = self._Sectionizer__matcher.rule_map
             found = [(start, end, rule_map[self.nlp.vocab.strings[match_id]])
                      for match_id, start, end in self._Sectionizer__matcher(doc)]
-            found = sorted(found + self._titles_alone_on_a_line(doc, found), key=lambda f: f[0])
+            found = sorted(found + self._titles_without_colon(doc, found), key=lambda f: f[0])
             sections = []
             if not found or found[0][0] != 0:
                 sections.append(Section(None, 0, 0, 0, found[0][0] if found else len(doc)))
@@ -118,7 +117,7 @@ def _register_sectionizer() -> None:
             doc._.sections = sections
             return doc
 
-        def _titles_alone_on_a_line(self, doc: Any, found: list) -> list:
+        def _titles_without_colon(self, doc: Any, found: list) -> list:
             """Headings written without a colon: a title alone on its line written as a heading
             ("EXAM", "Assessment/Plan"), or a title in capitals opening a line ("IMPRESSION unstable
             Jefferson fracture", the terse ED style)."""

@@ -135,7 +135,7 @@ def read_note(text: str) -> NoteReading:
     doc = nlp(text)
     idx = _DocIndex(doc)
     reading = NoteReading(text=text)
-    for sec, cat in zip(getattr(doc._, "sections", []) or [], section_categories(doc), strict=True):
+    for sec, cat in zip(getattr(doc._, "sections", []) or [], idx.sec_cats, strict=True):
         reading.sections.append((cat, doc[sec.title_start].idx if sec.title_start is not None else 0,
                                  _tok_end(doc, sec.body_end)))
     reading.neck_context = bool(pats["region"]["cervical"].search(text))

@@ -38,6 +38,16 @@ _OLD_INJURY = re.compile(r"\b\d+\s*(?:weeks?|months?|wks?|mos?)\s+ago\b|\bmonths
 _OPEN_FRACTURE = re.compile(r"\bopen(?: \w+){0,2} (?:fracture|fx)\b|\bcompound fracture\b|\bopen fx\b", re.I)
 
 
+def _healing_character(scopes: tuple[str, ...]) -> str | None:
+    """K for a nonunion, G for delayed healing, from the first scope that affirms either."""
+    for scope in scopes:
+        if _affirmed(r"\bnon-?union\b", scope):
+            return "K"
+        if _affirmed(r"\bdelayed (?:healing|union)\b", scope):
+            return "G"
+    return None
+
+
 def _affirmed(pattern: str, text: str) -> bool:
     """A phrase present and not negated in its clause ("no sign of delayed union, nonunion")."""
     for m in re.finditer(pattern, text, re.I):
@@ -64,21 +74,14 @@ def seventh(ctx: CodingContext, fracture: bool, mentions: list[Mention]) -> str:
         # an admission months after the injury (for surgery of a fracture that is not healing) reads
         # the whole note: "neurosurgery documents delayed healing (not yet nonunion)"
         scopes = (own, text) if _OLD_INJURY.search(ctx.reading.text) else (own,)
-        for scope in scopes:
-            if fracture and _affirmed(r"\bnon-?union\b", scope):
-                return "K"
-            if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", scope):
-                return "G"
+        healing = _healing_character(scopes) if fracture else None
+        if healing:
+            return healing
         phase = "initial"
     if phase == "subsequent":
         # the diagnosis itself speaks first ("dens fx w/ DELAYED HEALING ... if nonunion, fusion")
         own = " ".join(m.sentence.text for m in mentions if m.diagnostic)
-        for scope in (own, text):
-            if fracture and _affirmed(r"\bnon-?union\b", scope):
-                return "K"
-            if fracture and _affirmed(r"\bdelayed (?:healing|union)\b", scope):
-                return "G"
-        return "D"
+        return (_healing_character((own, text)) if fracture else None) or "D"
     if fracture and any(_OPEN_FRACTURE.search(m.sentence.text) for m in mentions):
         return "B"
     return "A"
@@ -280,7 +283,7 @@ def _residual_paralysis(ctx: CodingContext, found: list[Mention], level: str) ->
         code = "G82.22" if incomplete else "G82.21" if complete else "G82.20"
     else:
         # the level of the residual: C1-C4 or C5-C7 (the cord injury's level, or the one written by it)
-        near = re.findall(r"\bc\s?([1-8])\b", ctx.reading.text[m.start():m.end() + 25], re.I)
+        near = _CORD_LEVEL.findall(ctx.reading.text[m.start():m.end() + 25])
         lv = int(near[0]) if near else int(level) if level.isdigit() and level != "9" else 0
         upper = {True: "2", False: "1"} if 1 <= lv <= 4 else {True: "4", False: "3"} if lv >= 5 else None
         code = f"G82.5{upper[incomplete]}" if upper and (incomplete or complete) else "G82.50"

@@ -31,7 +31,7 @@ def meningitis(ctx: CodingContext) -> None:
         # the words of the diagnosis itself ("aseptic meningitis") outrank the rest of the sentence
         # ("... negative bacterial cultures"); a merely "bacterial" one is refined by its organism
         specific = [r for r in domain()["meningitis"] if r["words"] != "."]
-        context = " ".join([m.sentence.text] + [o.text for o in orgs]) if orgs else m.sentence.text
+        context = " ".join([m.sentence.text] + [o.text for o in orgs])
         own = _first_match(specific, m.evidence.text)
         if own is not None and own["code"] == "G00.9":
             by_organism = [r for r in specific if r["code"] != "G00.9"]
